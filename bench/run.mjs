@@ -1,0 +1,663 @@
+// `npm run bench`: seeds PostgreSQL, starts the app as in production and the floor beside it, drives
+// load from a separate process, prints a table and writes bench/results/<date>.json.
+// Method and knobs: bench/README.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { BENCH, cpuSeconds, mean, median, round, rssMb, runLoad, sampleRss, sleep } from './lib.mjs';
+import { twelveMegapixelJpeg } from './picture.mjs';
+import { explainHotQueries } from './plans.mjs';
+import {
+  BENCH_PASSWORD,
+  createDatabase,
+  cursorAtDepth,
+  databaseExists,
+  databaseUrl,
+  describeDatabase,
+  dropDatabase,
+  migrate,
+  seedDatabase,
+} from './seed.mjs';
+import { readProbe, startApp, startFloor } from './servers.mjs';
+
+const env = process.env;
+const settings = {
+  serverUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  users: Number(env.BENCH_USERS ?? 100_000),
+  posts: Number(env.BENCH_POSTS ?? 1_000_000),
+  smallUsers: 1_000,
+  smallPosts: 1_000,
+  depth: Number(env.BENCH_DEPTH ?? 900_000),
+  duration: Number(env.BENCH_DURATION ?? 6),
+  rounds: Number(env.BENCH_ROUNDS ?? 3),
+  connections: 32,
+  cores: os.availableParallelism(),
+  reuse: env.BENCH_REUSE_DB === '1',
+  only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : undefined,
+};
+
+const log = (...args) => console.log(...args);
+const runStarted = performance.now();
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  let free;
+  try {
+    free = execFileSync('free', ['-h'], { encoding: 'utf8' }).trim();
+  } catch {
+    free = `${round(os.totalmem() / 2 ** 30)} GiB total`;
+  }
+  const git = (...args) => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommittedChanges: (git('status', '--porcelain', '--', 'src', 'drizzle') ?? '').length > 0,
+    cores: os.availableParallelism(),
+    cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model,
+    memory: free,
+    node: process.version,
+    kernel: os.release(),
+    loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
+  };
+}
+
+// --- databases -------------------------------------------------------------------------------------
+
+async function prepareDatabase(name, users, posts) {
+  if (settings.reuse && (await databaseExists(settings.serverUrl, name))) {
+    log(`reusing database ${name}`);
+    return { url: databaseUrl(settings.serverUrl, name), seeding: 'reused' };
+  }
+  if (settings.reuse) await dropDatabase(settings.serverUrl, name);
+  log(`seeding ${name}: ${users} users, ${posts} posts`);
+  const url = await createDatabase(settings.serverUrl, name);
+  const started = performance.now();
+  await migrate(url);
+  const timings = await seedDatabase(url, { users, posts, log });
+  return { url, seeding: { ...timings, wallMs: Math.round(performance.now() - started) } };
+}
+
+// --- measuring -------------------------------------------------------------------------------------
+
+const appRssPeaks = [];
+/** The app and the floor: whichever is idle during a load is the control for event-loop delay. */
+const probed = {};
+
+/**
+ * One load against one server, with its CPU time, RSS peak and event-loop delay, and the event-loop
+ * delay of an idle process (the floor, or the app while the floor is measured) over the same
+ * window: what the machine's scheduling alone does to a loop that has nothing to do.
+ */
+async function measure(server, spec) {
+  const control = server === probed.floor ? probed.app : probed.floor;
+  const cpuBefore = await cpuSeconds(server.pid);
+  await readProbe(server); // starts a fresh histogram
+  if (control) await readProbe(control);
+  const stopSampling = sampleRss([server.pid]);
+  const result = await runLoad({ url: server.base, connections: settings.connections, ...spec });
+  const peaks = await stopSampling();
+  const eventLoop = await readProbe(server);
+  const controlLoop = control ? await readProbe(control) : undefined;
+  const cpuAfter = await cpuSeconds(server.pid);
+  if (server.name === 'app') appRssPeaks.push(peaks[server.pid]);
+  return {
+    ...result,
+    cpuMsPerRequest: result.requests
+      ? round(((cpuAfter - cpuBefore) * 1000) / result.requests, 3)
+      : undefined,
+    rssPeakMb: round(peaks[server.pid]),
+    eventLoopDelay: eventLoop,
+    controlEventLoopDelay: controlLoop,
+  };
+}
+
+function aggregate(runs) {
+  return {
+    // Medians over the rounds (the mean for two), so that one disturbed round weighs less.
+    rps: round(median(runs.map((r) => r.rps))),
+    p50: round(median(runs.map((r) => r.latencyMs.p50)), 2),
+    p99: round(median(runs.map((r) => r.latencyMs.p99)), 2),
+    meanLatency: round(median(runs.map((r) => r.latencyMs.mean)), 2),
+    maxP99: Math.max(...runs.map((r) => r.latencyMs.p99)),
+    failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+    cpuMsPerRequest: round(mean(runs.map((r) => r.cpuMsPerRequest)), 3),
+    rssPeakMb: round(Math.max(...runs.map((r) => r.rssPeakMb ?? 0))),
+    eventLoopP99Ms: runs.some((r) => r.eventLoopDelay)
+      ? Math.max(...runs.map((r) => r.eventLoopDelay?.p99Ms ?? 0))
+      : undefined,
+    controlEventLoopP99Ms: runs.some((r) => r.controlEventLoopDelay)
+      ? Math.max(...runs.map((r) => r.controlEventLoopDelay?.p99Ms ?? 0))
+      : undefined,
+    runs,
+  };
+}
+
+/** Alternates the sides (A, B, A, B...) so that they share the same machine noise. */
+async function alternate(
+  sides,
+  { rounds = settings.rounds, duration = settings.duration, connections, amount } = {},
+) {
+  const runs = Object.fromEntries(sides.map((side) => [side.label, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const side of sides) {
+      const result = await measure(side.server, {
+        duration,
+        connections,
+        amount,
+        timeout: 120,
+        ...side.spec,
+      });
+      runs[side.label].push(result);
+      log(
+        `    ${side.label.padEnd(22)} ${String(Math.round(result.rps)).padStart(6)} req/s  ` +
+          `p50 ${result.latencyMs.p50} ms  p99 ${result.latencyMs.p99} ms` +
+          (result.non2xx + result.errors + result.timeouts
+            ? `  FAILURES ${result.non2xx}/${result.errors}/${result.timeouts}`
+            : ''),
+      );
+    }
+  }
+  return Object.fromEntries(Object.entries(runs).map(([label, list]) => [label, aggregate(list)]));
+}
+
+async function getJson(url, init) {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function logIn(server, userNumber) {
+  const body = await getJson(`${server.base}/api/users/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: `user${userNumber}@example.com`, password: BENCH_PASSWORD }),
+  });
+  return body.access_token;
+}
+
+// --- scenarios -------------------------------------------------------------------------------------
+
+const page1 = { kind: 'get', path: '/api/posts' };
+
+function scenarios(ctx) {
+  const { app, floor } = ctx;
+  const cursorPath = `/api/posts?limit=10&cursor=${encodeURIComponent(ctx.cursor)}`;
+  const skipPath = `/api/posts?skip=${settings.depth}`;
+  return [
+    {
+      id: 'api-page1',
+      title: 'GET /api/posts page 1',
+      run: () =>
+        alternate([
+          { label: 'app', server: app, spec: page1 },
+          { label: 'floor', server: floor, spec: page1 },
+        ]),
+    },
+    {
+      id: 'home',
+      title: 'GET / (server-rendered home) vs floor JSON page 1',
+      run: () =>
+        alternate([
+          { label: 'app', server: app, spec: { kind: 'get', path: '/' } },
+          { label: 'floor', server: floor, spec: page1 },
+        ]),
+    },
+    {
+      id: 'post-by-id',
+      title: 'GET /posts/{random id} (page) and GET /api/posts/{random id}',
+      run: () =>
+        alternate(
+          [
+            {
+              label: 'app page',
+              server: app,
+              spec: { kind: 'randomPath', prefix: '/posts/', min: 1, max: settings.posts },
+            },
+            {
+              label: 'app api',
+              server: app,
+              spec: { kind: 'randomPath', prefix: '/api/posts/', min: 1, max: settings.posts },
+            },
+          ],
+          { rounds: 1 },
+        ),
+    },
+    {
+      id: 'cursor-depth',
+      title: `Cursor page at depth ${settings.depth.toLocaleString('en')} vs page 1`,
+      run: () =>
+        alternate([
+          { label: 'app cursor', server: app, spec: { kind: 'get', path: cursorPath } },
+          { label: 'floor cursor', server: floor, spec: { kind: 'get', path: cursorPath } },
+          { label: 'app page 1', server: app, spec: page1 },
+        ]),
+    },
+    {
+      id: 'skip-depth',
+      title: `GET /api/posts?skip=${settings.depth} (offset), 2 connections, 6 requests`,
+      run: () =>
+        alternate(
+          [
+            { label: 'app', server: app, spec: { kind: 'get', path: skipPath } },
+            { label: 'floor', server: floor, spec: { kind: 'get', path: skipPath } },
+          ],
+          // Each answer takes seconds: a fixed number of requests rather than a duration.
+          { rounds: 1, connections: 2, amount: 6 },
+        ),
+    },
+    {
+      id: 'scale',
+      title: `Page 1 with ${settings.posts.toLocaleString('en')} posts vs ${settings.smallPosts.toLocaleString('en')}`,
+      run: () => scale(ctx),
+    },
+    {
+      id: 'login',
+      title: `POST /api/users/token, ${settings.cores * 2} connections`,
+      run: () =>
+        alternate(
+          [
+            {
+              label: 'app',
+              server: app,
+              spec: {
+                kind: 'login',
+                users: settings.users,
+                password: BENCH_PASSWORD,
+                connections: settings.cores * 2,
+              },
+            },
+          ],
+          { rounds: 1 },
+        ),
+    },
+    { id: 'login-storm', title: 'Reads (paced) with and without a login storm', run: () => loginStorm(ctx) },
+    {
+      id: 'create-post',
+      title: 'POST /api/posts (signed in)',
+      run: () =>
+        alternate([{ label: 'app', server: app, spec: { kind: 'createPost', tokens: ctx.tokens } }], {
+          rounds: 1,
+        }),
+    },
+    { id: 'upload', title: 'PATCH /api/users/{id}/picture, 12-megapixel JPEG', run: () => upload(ctx) },
+  ];
+}
+
+/**
+ * Two fresh app processes, one on each database, started and warmed up together, so that only the size
+ * of the data differs (not how long a process has run, how warm its JIT is or how big its heap grew).
+ */
+async function scale(ctx) {
+  const large = await startApp({ name: 'app-large', databaseUrl: ctx.largeUrl });
+  const small = await startApp({ name: 'app-small', databaseUrl: ctx.smallUrl });
+  try {
+    for (const server of [large, small]) {
+      await runLoad({ url: server.base, ...page1, duration: 3, connections: settings.connections });
+    }
+    return await alternate([
+      { label: 'app, large', server: large, spec: page1 },
+      { label: 'app, small', server: small, spec: page1 },
+    ]);
+  } finally {
+    await large.stop();
+    await small.stop();
+  }
+}
+
+/**
+ * Reads of page 1 at a fixed rate (a quarter of what the app served flat out, so that the reads alone
+ * leave room) over 32 connections, alone and then with as many concurrent logins as there are cores.
+ */
+async function loginStorm(ctx) {
+  const { app } = ctx;
+  const rate = Math.max(50, Math.round((ctx.page1Rps ?? 400) / 4));
+  const reads = { ...page1, overallRate: rate };
+  const storm = {
+    kind: 'login',
+    users: settings.users,
+    password: BENCH_PASSWORD,
+    connections: settings.cores,
+  };
+  const quiet = [];
+  const stormy = [];
+  const logins = [];
+  // Three pairs: p99 over a few seconds is the measure most sensitive to the machine's other work.
+  for (let round = 0; round < Math.max(3, settings.rounds); round += 1) {
+    quiet.push(await measure(app, { ...reads, duration: settings.duration }));
+    const loginLoad = runLoad({ url: app.base, ...storm, duration: settings.duration + 2 });
+    await sleep(1000);
+    stormy.push(await measure(app, { ...reads, duration: settings.duration }));
+    logins.push(await loginLoad);
+    const [a, b, l] = [quiet.at(-1), stormy.at(-1), logins.at(-1)];
+    log(
+      `    reads alone p99 ${a.latencyMs.p99} ms; with ${settings.cores} concurrent logins p99 ${b.latencyMs.p99} ms ` +
+        `(${Math.round(l.rps)} logins/s, p50 ${l.latencyMs.p50} ms)`,
+    );
+  }
+  return {
+    readRate: rate,
+    'reads alone': aggregate(quiet),
+    'reads during storm': aggregate(stormy),
+    logins: {
+      rps: round(mean(logins.map((l) => l.rps))),
+      p50: round(mean(logins.map((l) => l.latencyMs.p50)), 1),
+      failures: logins.reduce((n, l) => n + l.non2xx + l.errors + l.timeouts, 0),
+    },
+  };
+}
+
+/** One upload at a time (end-to-end latency), then as many at once as there are cores. */
+async function upload(ctx) {
+  const { app } = ctx;
+  const file = await twelveMegapixelJpeg();
+  const userNumber = 7;
+  const token = await logIn(app, userNumber);
+  const spec = { kind: 'upload', file, token, path: `/api/users/${userNumber}/picture` };
+  const serial = await measure(app, { ...spec, connections: 1, amount: 20 });
+  log(
+    `    1 at a time: median ${serial.latencyMs.p50} ms, p99 ${serial.latencyMs.p99} ms, event-loop p99 ${serial.eventLoopDelay?.p99Ms} ms`,
+  );
+  const parallel = await measure(app, { ...spec, connections: settings.cores, duration: settings.duration });
+  log(
+    `    ${settings.cores} at once: ${round(parallel.rps)} uploads/s, median ${parallel.latencyMs.p50} ms, ` +
+      `event-loop p99 ${parallel.eventLoopDelay?.p99Ms} ms`,
+  );
+  return {
+    fileBytes: readFileSync(file).length,
+    'one at a time': aggregate([serial]),
+    [`${settings.cores} at once`]: aggregate([parallel]),
+  };
+}
+
+// --- checks, targets, output -----------------------------------------------------------------------
+
+/** The floor must answer exactly what the app answers, or the comparison means nothing. */
+async function sameAnswers(app, floor, paths) {
+  const differences = [];
+  for (const p of paths) {
+    const [a, f] = await Promise.all([getJson(app.base + p), getJson(floor.base + p)]);
+    if (!isDeepStrictEqual(a, f)) differences.push(p);
+  }
+  return differences;
+}
+
+function targets(results) {
+  const s = results.scenarios;
+  const list = [];
+  // `better: 'info'` records a figure beside the targets without judging it.
+  const add = (name, measured, limit, better, unit = '', note = undefined) => {
+    if (measured === undefined || measured === null) return;
+    const pass = better === 'info' ? undefined : better === 'higher' ? measured >= limit : measured <= limit;
+    list.push({ target: name, measured: round(measured, 2), limit, unit, pass, note });
+  };
+  if (s['api-page1']) {
+    add(
+      'GET /api/posts page 1: throughput vs floor',
+      s['api-page1'].app.rps / s['api-page1'].floor.rps,
+      0.75,
+      'higher',
+      'x',
+    );
+    add('GET /api/posts page 1: p99 at 32 connections', s['api-page1'].app.p99, 20, 'lower', 'ms');
+  }
+  if (s.home) add('GET /: throughput vs floor', s.home.app.rps / s.home.floor.rps, 0.6, 'higher', 'x');
+  if (s.scale) {
+    add(
+      'Page 1, 1M posts vs 1k: mean latency',
+      s.scale['app, large'].meanLatency / s.scale['app, small'].meanLatency,
+      1.25,
+      'lower',
+      'x',
+    );
+  }
+  if (s['cursor-depth']) {
+    const c = s['cursor-depth'];
+    add(
+      'Cursor page at depth 900k vs page 1: mean latency',
+      c['app cursor'].meanLatency / c['app page 1'].meanLatency,
+      1.25,
+      'lower',
+      'x',
+    );
+  }
+  if (results.plans && results.plansSmall) {
+    const feed = (plans) => plans['feed page 1'].executionMs + plans['feed total (counters)'].executionMs;
+    add(
+      'Page 1 SQL (page + total), 1M posts vs 1k: execution time (information)',
+      feed(results.plans) / feed(results.plansSmall),
+      1.25,
+      'info',
+      'x',
+      `${round(feed(results.plans), 3)} ms vs ${round(feed(results.plansSmall), 3)} ms (EXPLAIN ANALYZE)`,
+    );
+  }
+  if (results.plans) {
+    const failing = Object.entries(results.plans).filter(
+      ([name, plan]) => !plan.indexPath && !name.startsWith('feed skip'),
+    );
+    add('EXPLAIN: hot queries without an index path', failing.length, 0, 'lower');
+  }
+  if (s['login-storm']) {
+    const st = s['login-storm'];
+    add(
+      'Login storm: reads p99 with / without',
+      st['reads during storm'].p99 / st['reads alone'].p99,
+      2,
+      'lower',
+      'x',
+    );
+  }
+  if (s.upload) {
+    add('12 MP upload: median end to end', s.upload['one at a time'].p50, 300, 'lower', 'ms');
+    add(
+      '12 MP upload: event-loop delay p99 (one at a time)',
+      s.upload['one at a time'].eventLoopP99Ms,
+      20,
+      'lower',
+      'ms',
+      `idle control process: ${s.upload['one at a time'].controlEventLoopP99Ms} ms`,
+    );
+    const parallel = s.upload[`${settings.cores} at once`];
+    add(
+      `12 MP upload: event-loop delay p99 (${settings.cores} at once)`,
+      parallel.eventLoopP99Ms,
+      20,
+      'lower',
+      'ms',
+      `idle control process: ${parallel.controlEventLoopP99Ms} ms`,
+    );
+  }
+  const m = results.memory;
+  if (m) {
+    add('RSS idle (after start)', m.idleAfterStartMb, 120, 'lower', 'MB');
+    add('RSS idle (after the load)', m.idleAfterLoadMb, 120, 'lower', 'MB');
+    if (m.underLoadPeakMb) add('RSS peak under load', m.underLoadPeakMb, 250, 'lower', 'MB');
+  }
+  if (results.startup)
+    add('Start to first 200 on /health (median)', results.startup.medianMs, 1500, 'lower', 'ms');
+  if (results.seeding?.large?.wallMs)
+    add('Seeding 100k users + 1M posts', results.seeding.large.wallMs / 1000, 180, 'lower', 's');
+  return list;
+}
+
+function printTable(results) {
+  const rows = [];
+  const add = (scenario, side, r, floorRps) =>
+    rows.push({
+      scenario,
+      side,
+      'req/s': r.rps,
+      'vs floor': floorRps ? round(r.rps / floorRps, 2) : '',
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      'cpu ms/req': r.cpuMsPerRequest ?? '',
+      'loop p99 ms': r.eventLoopP99Ms ?? '',
+      'idle loop p99': r.controlEventLoopP99Ms ?? '',
+      fails: r.failures,
+    });
+  for (const [id, scenario] of Object.entries(results.scenarios)) {
+    const floorRps = scenario.floor?.rps ?? scenario['floor cursor']?.rps;
+    for (const [side, r] of Object.entries(scenario)) {
+      if (!r || typeof r !== 'object' || !('rps' in r) || !('runs' in r)) continue;
+      const comparesToFloor =
+        floorRps && !side.startsWith('floor') && (side === 'app' || side === 'app cursor');
+      add(id, side, r, comparesToFloor ? floorRps : undefined);
+    }
+  }
+  console.log('\nScenarios');
+  console.table(rows);
+  console.log('Targets');
+  console.table(
+    results.targets.map((t) => ({
+      target: t.target,
+      measured: `${t.measured}${t.unit}`,
+      limit: `${t.limit}${t.unit}`,
+      result: t.pass === undefined ? 'info' : t.pass ? 'met' : 'MISSED',
+      note: t.note ?? '',
+    })),
+  );
+}
+
+async function resultsFile() {
+  const folder = path.join(BENCH, 'results');
+  await mkdir(folder, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  for (let n = 1; ; n += 1) {
+    const file = path.join(folder, n === 1 ? `${date}.json` : `${date}-${n}.json`);
+    if (!existsSync(file)) return file;
+  }
+}
+
+// --- main ------------------------------------------------------------------------------------------
+
+async function main() {
+  const results = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    settings: { ...settings },
+    scenarios: {},
+  };
+  const suffix = settings.reuse ? '' : `_${Date.now()}`;
+  const largeName = `fastblog_bench_large${suffix}`;
+  const smallName = `fastblog_bench_small${suffix}`;
+  const servers = [];
+  try {
+    const large = await prepareDatabase(largeName, settings.users, settings.posts);
+    const small = await prepareDatabase(smallName, settings.smallUsers, settings.smallPosts);
+    results.seeding = { large: large.seeding, small: small.seeding };
+    // Let the kernel write back the gigabyte just written before anything is timed.
+    try {
+      execFileSync('sync');
+    } catch {
+      // not fatal: only a quieter start
+    }
+    results.database = await describeDatabase(large.url);
+    results.machine.postgres = results.database.server_version;
+
+    const cursor = await cursorAtDepth(large.url, settings.depth);
+    const [date, id] = cursor.split('_');
+    log(`cursor at depth ${settings.depth}: ${cursor}`);
+    log('EXPLAIN of the hot queries');
+    results.plans = await explainHotQueries(large.url, {
+      cursor: { datePosted: new Date(date), id: Number(id) },
+    });
+    for (const [name, plan] of Object.entries(results.plans)) {
+      log(
+        `  ${name}: ${plan.executionMs} ms, ${plan.indexPath ? 'index path' : 'SEQ SCAN'} (${plan.nodes.join(' > ')})`,
+      );
+    }
+    // The same on the small data set, for the scale comparison without the HTTP noise.
+    const smallCursor = (await cursorAtDepth(small.url, Math.floor(settings.smallPosts * 0.9))).split('_');
+    results.plansSmall = await explainHotQueries(small.url, {
+      cursor: { datePosted: new Date(smallCursor[0]), id: Number(smallCursor[1]) },
+    });
+
+    log('start-up: three starts of the app to a 200 on /health');
+    const starts = [];
+    for (let i = 0; i < 3; i += 1) {
+      const probeLess = await startApp({ name: 'startup', databaseUrl: large.url, probe: false });
+      starts.push(Math.round(probeLess.readyMs));
+      await probeLess.stop();
+    }
+    results.startup = { runsMs: starts, medianMs: [...starts].sort((a, b) => a - b)[1] };
+    log(`  ${starts.join(' ms, ')} ms`);
+
+    const app = await startApp({ name: 'app', databaseUrl: large.url });
+    servers.push(app);
+    const floor = await startFloor({ databaseUrl: large.url, probe: true });
+    Object.assign(probed, { app, floor });
+    servers.push(floor);
+    await sleep(2000);
+    const idleAfterStartMb = await rssMb(app.pid);
+    const floorIdleMb = await rssMb(floor.pid);
+
+    const differences = await sameAnswers(app, floor, [
+      '/api/posts',
+      `/api/posts?limit=10&cursor=${encodeURIComponent(cursor)}`,
+      '/api/posts?skip=900000',
+    ]);
+    results.floorMatchesApp = differences.length === 0;
+    if (differences.length)
+      log(`WARNING: the floor answers differently from the app for ${differences.join(', ')}`);
+
+    const tokens = [];
+    for (let n = 1; n <= 16; n += 1) tokens.push(await logIn(app, n));
+
+    log('warm-up');
+    for (const [server, p] of [
+      [app, '/api/posts'],
+      [app, '/'],
+      [floor, '/api/posts'],
+    ]) {
+      await runLoad({
+        url: server.base,
+        kind: 'get',
+        path: p,
+        duration: 3,
+        connections: settings.connections,
+      });
+    }
+
+    const ctx = { app, floor, cursor, tokens, largeUrl: large.url, smallUrl: small.url };
+    for (const scenario of scenarios(ctx)) {
+      if (settings.only && !settings.only.includes(scenario.id)) continue;
+      log(`${scenario.id}: ${scenario.title}`);
+      results.scenarios[scenario.id] = { title: scenario.title, ...(await scenario.run()) };
+      if (scenario.id === 'api-page1') ctx.page1Rps = results.scenarios[scenario.id].app.rps;
+    }
+
+    await sleep(5000);
+    results.memory = {
+      idleAfterStartMb: round(idleAfterStartMb),
+      underLoadPeakMb: appRssPeaks.length ? round(Math.max(...appRssPeaks)) : undefined,
+      idleAfterLoadMb: round(await rssMb(app.pid)),
+      floorIdleMb: round(floorIdleMb),
+    };
+  } finally {
+    for (const server of servers.reverse()) await server.stop().catch(() => undefined);
+    if (!settings.reuse) {
+      await dropDatabase(settings.serverUrl, largeName).catch(() => undefined);
+      await dropDatabase(settings.serverUrl, smallName).catch(() => undefined);
+    }
+  }
+  results.machine.loadAverageAtEnd = os.loadavg().map((v) => round(v, 2));
+  results.wallSeconds = Math.round((performance.now() - runStarted) / 1000);
+  results.targets = targets(results);
+  const file = await resultsFile();
+  // Formatted as Prettier would, so that `prettier --check bench` stays clean.
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  await writeFile(file, await prettier.format(JSON.stringify(results), { ...options, parser: 'json' }));
+  printTable(results);
+  log(`\n${results.wallSeconds} s in all; results in ${path.relative(process.cwd(), file)}`);
+}
+
+await main();

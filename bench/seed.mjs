@@ -1,0 +1,226 @@
+// Creates a benchmark database, applies the app's own migrations, and fills it with SQL alone
+// (INSERT ... SELECT over generate_series): no row goes through Node.
+//
+// `node bench/seed.mjs` on its own compares the two ways of keeping the trigger-maintained totals
+// right (see seedDatabase) on a throwaway database and prints the timings.
+import { hash } from '@node-rs/argon2';
+import pg from 'pg';
+import { ROOT } from './lib.mjs';
+
+export const BENCH_PASSWORD = 'benchmark-password-1';
+
+let passwordHash;
+
+/** One Argon2id hash with the app's parameters, computed once and shared by every seeded user. */
+export async function benchPasswordHash() {
+  passwordHash ??= await hash(BENCH_PASSWORD, {
+    algorithm: 2,
+    memoryCost: 19456,
+    timeCost: 2,
+    parallelism: 1,
+  });
+  return passwordHash;
+}
+
+export function databaseUrl(serverUrl, name) {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withClient(url, work) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function databaseExists(serverUrl, name) {
+  return withClient(serverUrl, async (client) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    return rowCount > 0;
+  });
+}
+
+export async function createDatabase(serverUrl, name) {
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  return databaseUrl(serverUrl, name);
+}
+
+export async function dropDatabase(serverUrl, name) {
+  await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+/** The app's migrations, applied by the app's own code (dist/ must be built). */
+export async function migrate(url) {
+  const { migratePostgres } = await import(new URL('dist/db/database.js', `file://${ROOT}`).href);
+  await migratePostgres(url);
+}
+
+// Plain English, so that lengths and compression behave like real posts; each post takes a slice.
+const CORPUS = [
+  'I finally moved the whole blog to a new server this weekend, and it went better than I feared.',
+  'The database came across in one piece, the pictures took a little longer, and nothing was lost.',
+  'Most of the time went into reading old notes and deciding what was still worth keeping around.',
+  'If you have been putting off a migration like this, my advice is to write the checklist first.',
+  'Then run it twice on a copy, time each step, and only then pick a quiet evening for the real move.',
+  'On the way I learned more about indexes than I expected, mostly by getting them wrong at first.',
+  'A page that used to take half a second now comes back in a few milliseconds, which is pleasant.',
+  'The garden is doing well too: the tomatoes are late again, but the beans have taken over the fence.',
+  'Someone asked in the comments how I organise my reading list, so here is the short version of it.',
+  'Everything goes into one plain text file, newest at the top, with a line about why it is there.',
+  'Once a month I read the bottom half again and delete whatever no longer makes me curious at all.',
+  'It is not clever, but it has survived ten years and three laptops, which no clever system has.',
+].join(' ');
+const LONG_CORPUS = `${CORPUS} `.repeat(8); // about 9,000 characters, enough for the longest posts
+
+const TITLES = [
+  'Moving the blog',
+  'Notes from the weekend',
+  'What I learned about indexes',
+  'A short update',
+  'Reading list, again',
+  'Garden diary',
+  'Why I write checklists',
+  'Three small tools I use every day',
+  'On keeping things simple',
+  'Lessons from a slow page',
+];
+
+/**
+ * Fills a migrated database: `users` users (all with the one precomputed hash, one in five with a
+ * picture) and `posts` posts spread over the past, newest now, by skewed authors, with titles (one in
+ * ten missing) and contents of realistic lengths (mostly 80-2,000 characters, one in twenty up to
+ * 8,000). Then the totals the triggers keep are made right, and the tables are vacuumed and analyzed.
+ *
+ * `method`:
+ *   'bulk'     (default) inserts the posts with `session_replication_role = replica` (no trigger, no
+ *              foreign-key check per row), then sets `counters` and `users.post_count` with two
+ *              statements, and checks that every post's author exists;
+ *   'triggers' inserts with every trigger on (the statement-level counter triggers handle the bulk
+ *              insert; the foreign-key trigger checks each row).
+ */
+export async function seedDatabase(url, { users, posts, method = 'bulk', log = () => {} }) {
+  const hashed = await benchPasswordHash();
+  const timings = {};
+  const step = async (client, name, text, values) => {
+    const started = performance.now();
+    const result = await client.query(text, values);
+    timings[name] = Math.round(performance.now() - started);
+    log(`  ${name}: ${timings[name]} ms`);
+    return result;
+  };
+  await withClient(url, async (client) => {
+    await client.query('SET synchronous_commit = off');
+    await step(
+      client,
+      'users',
+      `INSERT INTO users (username, email, password_hash, image_file, created_at)
+       SELECT 'user' || i, 'user' || i || '@example.com', $1,
+              CASE WHEN i % 5 = 0 THEN md5(i::text) || '.jpg' END,
+              now() - ($2 - i) * interval '10 minutes'
+       FROM generate_series(1, $2::int) AS i`,
+      [hashed, users],
+    );
+    if (method === 'bulk') await client.query('SET session_replication_role = replica');
+    await step(
+      client,
+      'posts',
+      `INSERT INTO posts (title, content, user_id, date_posted)
+       SELECT CASE WHEN random() < 0.1 THEN NULL
+                   ELSE ($1::text[])[1 + floor(random() * array_length($1::text[], 1))::int] || ' #' || i END,
+              substr($2, 1 + floor(random() * 900)::int,
+                     CASE WHEN random() < 0.05 THEN 2000 + floor(random() * 6000)::int
+                          ELSE 80 + floor(random() ^ 2 * 1920)::int END),
+              1 + floor(random() ^ 2 * $4)::int,
+              now() - ($3 - i) * interval '90 seconds' - floor(random() * 60000)::int * interval '1 millisecond'
+       FROM generate_series(1, $3::int) AS i`,
+      [TITLES, LONG_CORPUS, posts, users],
+    );
+    if (method === 'bulk') {
+      await client.query('SET session_replication_role = origin');
+      await step(
+        client,
+        'counters',
+        `UPDATE counters SET value = (SELECT count(*) FROM posts) WHERE name = 'posts'`,
+      );
+      await step(
+        client,
+        'post_count',
+        `UPDATE users SET post_count = per_user.n
+         FROM (SELECT user_id, count(*) AS n FROM posts GROUP BY user_id) AS per_user
+         WHERE users.id = per_user.user_id`,
+      );
+      const orphans = await step(
+        client,
+        'fk_check',
+        'SELECT count(*)::int AS n FROM posts WHERE NOT EXISTS (SELECT 1 FROM users WHERE users.id = posts.user_id)',
+      );
+      if (orphans.rows[0].n !== 0) throw new Error(`${orphans.rows[0].n} posts without an author`);
+    }
+    // What autovacuum would have done by the time a real table got this big: visibility map and stats.
+    await step(client, 'vacuum_analyze', 'VACUUM (ANALYZE) users, posts, counters');
+    // Write the seeded pages out now, rather than in a checkpoint during the first measurements.
+    await step(client, 'checkpoint', 'CHECKPOINT');
+    const check = await client.query(
+      `SELECT (SELECT value FROM counters WHERE name = 'posts')::bigint AS counter,
+              (SELECT count(*) FROM posts) AS posts,
+              (SELECT sum(post_count) FROM users) AS post_counts`,
+    );
+    const { counter, posts: counted, post_counts: perUser } = check.rows[0];
+    if (Number(counter) !== posts || Number(counted) !== posts || Number(perUser) !== posts) {
+      throw new Error(`totals are wrong after seeding: ${JSON.stringify(check.rows[0])}`);
+    }
+  });
+  timings.total = Object.values(timings).reduce((a, b) => a + b, 0);
+  return timings;
+}
+
+/** The `next_cursor` that the page ending with the `depth`-th newest post would hand out. */
+export async function cursorAtDepth(url, depth) {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query(
+      `SELECT date_posted, id FROM posts ORDER BY date_posted DESC, id DESC OFFSET $1 LIMIT 1`,
+      [depth - 1],
+    );
+    const row = rows[0];
+    return `${row.date_posted.toISOString()}_${row.id}`;
+  });
+}
+
+/** Sizes and server settings recorded with the results. */
+export async function describeDatabase(url) {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query(
+      `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM posts)::int AS posts,
+              pg_size_pretty(pg_total_relation_size('posts')) AS posts_size,
+              pg_size_pretty(pg_database_size(current_database())) AS database_size,
+              (SELECT round(avg(length(content))) FROM posts)::int AS avg_content_chars,
+              current_setting('shared_buffers') AS shared_buffers,
+              current_setting('server_version') AS server_version`,
+    );
+    return rows[0];
+  });
+}
+
+// Standalone: measure both seeding methods at full size on throwaway databases.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const users = Number(process.env.BENCH_USERS ?? 100_000);
+  const posts = Number(process.env.BENCH_POSTS ?? 1_000_000);
+  for (const method of ['bulk', 'triggers']) {
+    const name = `fastblog_bench_seed_${method}_${process.pid}`;
+    try {
+      const url = await createDatabase(serverUrl, name);
+      await migrate(url);
+      console.log(`${method}: ${users} users, ${posts} posts`);
+      const timings = await seedDatabase(url, { users, posts, method, log: console.log });
+      console.log(`${method}: total ${timings.total} ms`);
+    } finally {
+      await dropDatabase(serverUrl, name);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+// The few parts of Bootstrap's bundle (loaded as a classic script) that the modules use.
+interface BootstrapModal {
+  show(): void;
+  hide(): void;
+}
+
+interface Window {
+  bootstrap: {
+    Modal: { getOrCreateInstance(element: Element): BootstrapModal };
+  };
+}

@@ -1,0 +1,13 @@
+import { api } from '../api.js';
+import { byId, field, onSubmit, showSuccess } from '../dom.js';
+
+const form = byId<HTMLFormElement>('forgotForm');
+
+onSubmit(form, async (data) => {
+  const { message } = await api<{ message: string }>('/api/users/forgot-password', {
+    method: 'POST',
+    json: { email: field(data, 'email') },
+  });
+  form.reset();
+  showSuccess(message);
+});

@@ -1,0 +1,21 @@
+import path from 'node:path';
+import type { S3Config } from '../config.js';
+import { LocalDiskStorage } from './local-disk-storage.js';
+
+/** Where profile pictures live: a folder on disk when embedded, an S3 bucket in production. */
+export interface Storage {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Deleting a key that does not exist succeeds. */
+  delete(key: string): Promise<void>;
+  /** The URL a browser loads the object from. */
+  publicUrl(key: string): string;
+  close?(): void;
+}
+
+/** S3 when `S3_BUCKET_NAME` is set, else files under `DATA_DIR/media`, served at `/media`. */
+export async function createStorage(s3: S3Config | undefined, dataDir: string): Promise<Storage> {
+  if (!s3) return new LocalDiskStorage(path.join(dataDir, 'media'));
+  // The AWS SDK is large: loaded only when a bucket is configured.
+  const { createS3Storage } = await import('./s3-storage.js');
+  return createS3Storage(s3);
+}

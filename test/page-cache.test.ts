@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, signUp, type TestApp, type TestUser } from './helpers.js';
+
+describe('caching for a CDN', () => {
+  let t: TestApp;
+  let author: TestUser;
+  let postId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.reset();
+    author = await signUp(t.app);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/posts',
+      headers: author.headers,
+      payload: { title: 'Cached', content: 'x' },
+    });
+    postId = created.json<{ id: number }>().id;
+  });
+
+  const pages = () => ['/', `/posts/${postId}`, `/users/${author.id}/posts`, '/feed.xml', '/sitemap.xml'];
+
+  it('sends a strong ETag and a shared-cache lifetime on every public page', async () => {
+    for (const url of pages()) {
+      const response = await t.app.inject(url);
+      expect(response.statusCode, url).toBe(200);
+      expect(response.headers.etag, url).toMatch(/^"[^"]+"$/);
+      expect(response.headers['cache-control'], url).toBe(
+        'public, max-age=0, s-maxage=60, stale-while-revalidate=300',
+      );
+    }
+  });
+
+  it('answers a conditional GET with 304 and no body while nothing changed', async () => {
+    for (const url of pages()) {
+      const first = await t.app.inject(url);
+      const again = await t.app.inject({ url, headers: { 'if-none-match': String(first.headers.etag) } });
+      expect(again.statusCode, url).toBe(304);
+      expect(again.body, url).toBe('');
+      expect(again.headers.etag).toBe(first.headers.etag);
+    }
+  });
+
+  it('changes the ETag when a post is written, edited, liked or deleted, or its author renamed', async () => {
+    const etag = async () => String((await t.app.inject('/')).headers.etag);
+    const changes = [
+      () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/posts',
+          headers: author.headers,
+          payload: { content: 'new' },
+        }),
+      () =>
+        t.app.inject({
+          method: 'PATCH',
+          url: `/api/posts/${postId}`,
+          headers: author.headers,
+          payload: { content: 'edited' },
+        }),
+      () => t.app.inject({ method: 'POST', url: `/api/posts/${postId}/like`, headers: author.headers }),
+      () =>
+        t.app.inject({
+          method: 'PATCH',
+          url: `/api/users/${author.id}`,
+          headers: author.headers,
+          payload: { username: 'renamed' },
+        }),
+      () => t.app.inject({ method: 'DELETE', url: `/api/posts/${postId}`, headers: author.headers }),
+    ];
+    let before = await etag();
+    for (const change of changes) {
+      expect((await change()).statusCode).toBeLessThan(300);
+      const after = await etag();
+      expect(after).not.toBe(before);
+      const stale = await t.app.inject({ url: '/', headers: { 'if-none-match': before } });
+      expect(stale.statusCode).toBe(200);
+      before = after;
+    }
+  });
+
+  it('sends ETags on API reads and honours If-None-Match', async () => {
+    const first = await t.app.inject('/api/posts');
+    expect(first.headers.etag).toBeTruthy();
+    const again = await t.app.inject({
+      url: '/api/posts',
+      headers: { 'if-none-match': String(first.headers.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+  });
+
+  it('links fingerprinted assets, cached for good, and revalidates plain ones', async () => {
+    const html = (await t.app.inject('/')).body;
+    const css = /href="(\/static\/css\/site\.css\?v=[\w-]+)"/.exec(html)?.[1];
+    expect(css).toBeDefined();
+    const fingerprinted = await t.app.inject(css ?? '');
+    expect(fingerprinted.statusCode).toBe(200);
+    expect(fingerprinted.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const plain = await t.app.inject('/static/css/site.css');
+    expect(plain.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+  });
+});

@@ -1,0 +1,725 @@
+/**
+ * The security rules of SPEC section 6, checked from the outside: tokens that must not work, users
+ * who must not touch each other's resources, stored XSS, timing that must not tell whether an
+ * account exists, reset tokens, and logs that must not hold a secret. The route tables come from the
+ * app's own OpenAPI document, so a new authenticated route is covered without editing this file.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { SignJWT, base64url, decodeJwt } from 'jose';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { passwordResetTokens, postLikes, posts, users } from '../src/db/schema.js';
+import { loggerOptions } from '../src/http/logging.js';
+import { solidImage } from './fixtures.js';
+import {
+  TEST_SECRET_KEY,
+  createTestApp,
+  logIn,
+  resetLinkIn,
+  signUp,
+  type App,
+  type TestUser,
+} from './helpers.js';
+
+// ---------------------------------------------------------------------------------------------
+// The app and the operations of its OpenAPI document
+// ---------------------------------------------------------------------------------------------
+
+interface OperationObject {
+  parameters?: { in: string; name: string }[];
+  requestBody?: { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+  security?: unknown[];
+}
+interface Operation {
+  key: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  spec: OperationObject;
+}
+
+const t = await createTestApp();
+const openApi = (await t.app.inject('/openapi.json')).json<{
+  paths: Record<string, Record<string, OperationObject>>;
+}>();
+const operations: Operation[] = Object.entries(openApi.paths).flatMap(([apiPath, item]) =>
+  (['get', 'post', 'put', 'patch', 'delete'] as const).flatMap((method) => {
+    const spec = item[method];
+    return spec
+      ? [
+          {
+            key: `${method.toUpperCase()} ${apiPath}`,
+            method: method.toUpperCase() as Operation['method'],
+            path: apiPath,
+            spec,
+          },
+        ]
+      : [];
+  }),
+);
+const authenticated = operations.filter((operation) => (operation.spec.security ?? []).length > 0);
+
+const PNG = await solidImage('png', { width: 40, height: 30 });
+const INVALID_CREDENTIALS = 'Invalid authentication credentials.';
+const OTHER_KEY = new TextEncoder().encode('a-key-that-is-not-the-app-secret-key-at-all!');
+const APP_KEY = new TextEncoder().encode(TEST_SECRET_KEY);
+
+afterAll(() => t.close());
+
+interface Owned {
+  user: TestUser;
+  postId: number;
+}
+
+/** A user with a post of their own. */
+async function owner(app: App = t.app): Promise<Owned> {
+  const user = await signUp(app);
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/posts',
+    headers: user.headers,
+    payload: { title: 'mine', content: 'my own words' },
+  });
+  expect(created.statusCode).toBe(201);
+  return { user, postId: created.json<{ id: number }>().id };
+}
+
+function multipart(fields: { name: string; filename: string; type: string; bytes: Buffer }[]) {
+  const boundary = `----security${randomUUID().replaceAll('-', '')}`;
+  const chunks = fields.flatMap((field) => [
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field.name}"; filename="${field.filename}"\r\n` +
+        `Content-Type: ${field.type}\r\n\r\n`,
+    ),
+    field.bytes,
+    Buffer.from('\r\n'),
+  ]);
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
+ * A request that the operation would accept from the owner of `target`: its ids in the path and a
+ * valid body, built from the documented body fields, so that only the token (or the caller) is wrong.
+ */
+function requestFor(
+  operation: Operation,
+  target: { userId: number; postId: number; password: string },
+  authorization: string,
+) {
+  const url = operation.path
+    .replace('{user_id}', String(target.userId))
+    .replace('{post_id}', String(target.postId));
+  const headers: Record<string, string> = { authorization };
+  const content = operation.spec.requestBody?.content ?? {};
+  let payload: string | Buffer | undefined;
+  if (content['application/json']) {
+    const unique = randomUUID().slice(0, 8);
+    const examples: Record<string, string> = {
+      username: `renamed_${unique}`,
+      email: `renamed-${unique}@example.com`,
+      password: 'a brand new password 1',
+      current_password: target.password,
+      new_password: 'a brand new password 1',
+      title: 'changed title',
+      content: 'changed content',
+      token: 'x'.repeat(43),
+    };
+    const fields = Object.keys(content['application/json'].schema?.properties ?? {});
+    payload = JSON.stringify(Object.fromEntries(fields.map((field) => [field, examples[field] ?? 'x'])));
+    headers['content-type'] = 'application/json';
+  } else if (content['multipart/form-data']) {
+    const body = multipart([{ name: 'file', filename: 'me.png', type: 'image/png', bytes: PNG }]);
+    payload = body.payload;
+    headers['content-type'] = body.contentType;
+  }
+  return { method: operation.method, url, headers, payload };
+}
+
+/** The same claims as a real token of the app, written by someone else. */
+async function badTokens(realToken: string): Promise<Record<string, string>> {
+  const claims = decodeJwt(realToken);
+  const now = Math.floor(Date.now() / 1000);
+  const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+  return {
+    'signed with another key': await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(OTHER_KEY),
+    'alg: none': `${header}.${base64url.encode(JSON.stringify(claims))}.`,
+    expired: await new SignJWT({ ...claims, iat: now - 7_200, exp: now - 60 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(APP_KEY),
+  };
+}
+
+function expectRejectedToken(response: {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  json: () => unknown;
+}) {
+  expect(response.statusCode).toBe(401);
+  expect(response.json()).toEqual({ detail: INVALID_CREDENTIALS });
+  expect(response.headers['www-authenticate']).toBe('Bearer');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+// ---------------------------------------------------------------------------------------------
+
+describe('tokens that must not work', () => {
+  it('the document lists the authenticated routes', () => {
+    expect(authenticated.length).toBeGreaterThanOrEqual(13);
+  });
+
+  it.each(authenticated.map((operation) => [operation.key, operation] as const))(
+    '%s: forged, alg none and expired tokens get 401; the real token does not',
+    async (_key, operation) => {
+      const { user, postId } = await owner();
+      const target = { userId: user.id, postId, password: user.password };
+      for (const [kind, token] of Object.entries(await badTokens(user.token))) {
+        const response = await t.app.inject(requestFor(operation, target, `Bearer ${token}`));
+        expect(response.statusCode, `${kind} token`).toBe(401);
+        expectRejectedToken(response);
+      }
+      // The same request with the real token gets past authentication: the token was the only fault.
+      const control = await t.app.inject(requestFor(operation, target, `Bearer ${user.token}`));
+      expect(control.statusCode, control.body).not.toBe(401);
+      expect(control.statusCode, control.body).toBeLessThan(500);
+    },
+  );
+
+  it('a token revoked by a password change gets 401 on every authenticated route', async () => {
+    const { user, postId } = await owner();
+    const changed = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/users/me/password',
+      headers: user.headers,
+      payload: { current_password: user.password, new_password: 'the next password 2' },
+    });
+    expect(changed.statusCode).toBe(200);
+    const target = { userId: user.id, postId, password: 'the next password 2' };
+    for (const operation of authenticated) {
+      const response = await t.app.inject(requestFor(operation, target, `Bearer ${user.token}`));
+      expect(response.statusCode, operation.key).toBe(401);
+      expectRejectedToken(response);
+    }
+    // Nothing was done with the revoked token, and the new one works.
+    const fresh = changed.json<{ access_token: string }>().access_token;
+    const me = await t.app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${fresh}` } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json<{ username: string }>().username).toBe(user.username);
+    const post = await t.app.inject(`/api/posts/${postId}`);
+    expect(post.json<{ content: string }>().content).toBe('my own words');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Other people's resources
+// ---------------------------------------------------------------------------------------------
+
+/** Likes are per user by design: liking someone else's post is what they are for. */
+const PER_USER_BY_DESIGN = new Set([
+  'GET /api/posts/{post_id}/like',
+  'POST /api/posts/{post_id}/like',
+  'DELETE /api/posts/{post_id}/like',
+]);
+const actingOnOthers = authenticated.filter(
+  (operation) => /\{(user_id|post_id)\}/.test(operation.path) && !PER_USER_BY_DESIGN.has(operation.key),
+);
+/** The 403 details of SPEC section 5. */
+const FORBIDDEN: Record<string, string> = {
+  'PATCH /api/users/{user_id}': 'Not authorized to update this user.',
+  'DELETE /api/users/{user_id}': 'Not authorized to delete this user.',
+  'PATCH /api/users/{user_id}/picture': "Not authorized to update this user's picture",
+  'DELETE /api/users/{user_id}/picture': "Not authorized to delete this user's picture",
+  'PUT /api/posts/{post_id}': 'Not authorized to update this post',
+  'PATCH /api/posts/{post_id}': 'Not authorized to update this post',
+  'DELETE /api/posts/{post_id}': 'Not authorized to delete this post',
+};
+
+/** Everything stored about a user and what they own. */
+async function snapshot(userId: number) {
+  const db = t.app.database.db;
+  const ownPosts = await db.select().from(posts).where(eq(posts.userId, userId)).orderBy(posts.id);
+  const postIds = ownPosts.map((post) => post.id);
+  return {
+    user: await db.select().from(users).where(eq(users.id, userId)),
+    posts: ownPosts,
+    likes:
+      postIds.length === 0
+        ? []
+        : await db
+            .select()
+            .from(postLikes)
+            .where(inArray(postLikes.postId, postIds))
+            .orderBy(postLikes.userId),
+    resetTokens: await db.select().from(passwordResetTokens).where(eq(passwordResetTokens.userId, userId)),
+  };
+}
+
+describe("another user's resources", () => {
+  it('the table covers every route that acts on a user or a post by id', () => {
+    expect(actingOnOthers.map((operation) => operation.key).sort()).toEqual(Object.keys(FORBIDDEN).sort());
+  });
+
+  it.each(actingOnOthers.map((operation) => [operation.key, operation] as const))(
+    "%s: user B gets 403 on user A's resource, 403 or 404 on an absent one, and A's data is unchanged",
+    async (key, operation) => {
+      const a = await owner();
+      // A has a picture and a like, so that there is something to delete or overwrite.
+      const upload = multipart([{ name: 'file', filename: 'a.png', type: 'image/png', bytes: PNG }]);
+      const pictured = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/users/${a.user.id}/picture`,
+        headers: { ...a.user.headers, 'content-type': upload.contentType },
+        payload: upload.payload,
+      });
+      expect(pictured.statusCode).toBe(200);
+      const picture = pictured.json<{ image_file: string }>().image_file;
+      const b = await owner();
+      const liked = await t.app.inject({
+        method: 'POST',
+        url: `/api/posts/${a.postId}/like`,
+        headers: b.user.headers,
+      });
+      expect(liked.statusCode).toBe(200);
+      const before = await snapshot(a.user.id);
+
+      const attempt = await t.app.inject(
+        requestFor(
+          operation,
+          { userId: a.user.id, postId: a.postId, password: b.user.password },
+          b.user.headers.authorization,
+        ),
+      );
+      expect(attempt.statusCode, attempt.body).toBe(403);
+      expect(attempt.json()).toEqual({ detail: FORBIDDEN[key] ?? (expect.any(String) as unknown) });
+
+      const absent = 2_147_483_000;
+      const missing = await t.app.inject(
+        requestFor(
+          operation,
+          { userId: absent, postId: absent, password: b.user.password },
+          b.user.headers.authorization,
+        ),
+      );
+      expect([403, 404], missing.body).toContain(missing.statusCode);
+      expect(missing.json()).toEqual({ detail: expect.any(String) as unknown });
+
+      expect(await snapshot(a.user.id)).toEqual(before);
+      expect(
+        existsSync(path.join(t.dataDir, 'media', 'profile_pics', picture)),
+        'A keeps the stored picture',
+      ).toBe(true);
+      const me = await t.app.inject({ url: '/api/users/me', headers: a.user.headers });
+      expect(me.statusCode, "A's token still works").toBe(200);
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Stored XSS
+// ---------------------------------------------------------------------------------------------
+
+/** The start tags of an HTML or XML document, with their attributes (names lower-cased). */
+function tagsOf(document: string): { name: string; attributes: Map<string, string> }[] {
+  const value = `(?:"[^"]*"|'[^']*'|[^\\s"'=<>\`]+)`;
+  const attribute = new RegExp(`\\s+([^\\s"'>/=]+)(?:\\s*=\\s*(${value}))?`, 'g');
+  const tag = new RegExp(`<([a-zA-Z][\\w:-]*)((?:\\s+[^\\s"'>/=]+(?:\\s*=\\s*${value})?)*)\\s*/?>`, 'g');
+  return [...document.matchAll(tag)].map((match) => ({
+    name: match[1]!.toLowerCase(),
+    attributes: new Map(
+      [...(match[2] ?? '').matchAll(attribute)].map((a) => [
+        a[1]!.toLowerCase(),
+        (a[2] ?? '').replace(/^["']|["']$/g, ''),
+      ]),
+    ),
+  }));
+}
+
+describe('stored XSS', () => {
+  const USERNAME = '"><script>alert(1)</script>';
+  const TITLE = '<img src=x onerror=alert(1)>';
+  const CONTENT = '</p><script>alert(2)</script>';
+  // Escaped as text: `<` and `&` must be entities; `>` may stay as it is (it cannot open a tag).
+  const gt = '(?:>|&gt;)';
+  const ESCAPED_USERNAME = new RegExp(`&lt;script${gt}alert\\(1\\)&lt;/script${gt}`);
+  const ESCAPED_TITLE = new RegExp(`&lt;img src=x onerror=alert\\(1\\)${gt}`);
+  const ESCAPED_CONTENT = new RegExp(`&lt;/p${gt}&lt;script${gt}alert\\(2\\)&lt;/script${gt}`);
+
+  it('is escaped in every page and document the server renders', async () => {
+    const user = await signUp(t.app, {
+      username: USERNAME,
+      email: `xss-${randomUUID().slice(0, 6)}@example.com`,
+    });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/posts',
+      headers: user.headers,
+      payload: { title: TITLE, content: CONTENT },
+    });
+    expect(created.statusCode).toBe(201);
+    const postId = created.json<{ id: number }>().id;
+
+    // The tag reader itself sees an injected handler.
+    expect(tagsOf(`<p>${USERNAME}${TITLE}</p>`).map((tag) => tag.name)).toEqual(['p', 'script', 'img']);
+    expect(tagsOf(`<a title="${TITLE}">${TITLE}</a>`)[1]?.attributes.has('onerror')).toBe(true);
+
+    const pages: { url: string; shows: RegExp[] }[] = [
+      { url: '/', shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
+      { url: `/posts/${postId}`, shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
+      { url: `/users/${user.id}/posts`, shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
+      { url: '/feed.xml', shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
+      // The sitemap lists addresses only: nothing of the user's text, raw or escaped.
+      { url: '/sitemap.xml', shows: [new RegExp(`/posts/${postId}<`)] },
+    ];
+    for (const page of pages) {
+      const response = await t.app.inject(page.url);
+      expect(response.statusCode, page.url).toBe(200);
+      const body = response.body;
+      expect(body, page.url).not.toContain('<script>alert');
+      expect(body, page.url).not.toContain('<img src=x');
+      expect(body, page.url).not.toContain('"><script>');
+      // No tag got an event handler, and every script is one of the app's own files.
+      for (const tag of tagsOf(body)) {
+        const handlers = [...tag.attributes.keys()].filter((name) => name.startsWith('on'));
+        expect(handlers, `${page.url}: <${tag.name}> with ${handlers.join(', ')}`).toEqual([]);
+        if (tag.name === 'script') expect(tag.attributes.get('src') ?? '', page.url).toMatch(/^\/static\//);
+      }
+      for (const text of page.shows) expect(body, `${page.url} shows ${text.source}`).toMatch(text);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+// ---------------------------------------------------------------------------------------------
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Runs both kinds of request `rounds` times, interleaved (alternating which goes first). */
+async function timeInterleaved(
+  rounds: number,
+  first: () => Promise<{ statusCode: number; body: string }>,
+  second: () => Promise<{ statusCode: number; body: string }>,
+) {
+  const times: [number[], number[]] = [[], []];
+  const answers: [Set<string>, Set<string>] = [new Set(), new Set()];
+  const timed = async (which: 0 | 1) => {
+    const started = performance.now();
+    const response = await (which === 0 ? first() : second());
+    times[which].push(performance.now() - started);
+    answers[which].add(`${response.statusCode} ${response.body}`);
+  };
+  for (let round = 0; round < rounds; round += 1) {
+    if (round % 2 === 0) {
+      await timed(0);
+      await timed(1);
+    } else {
+      await timed(1);
+      await timed(0);
+    }
+  }
+  return { medians: [median(times[0]), median(times[1])] as const, answers };
+}
+
+function expectWithin(medians: readonly [number, number], ratio: number) {
+  const [a, b] = medians;
+  const difference = Math.abs(a - b) / Math.min(a, b);
+  console.log(
+    `timing medians: ${a.toFixed(2)} ms and ${b.toFixed(2)} ms (${(difference * 100).toFixed(1)}% apart)`,
+  );
+  expect(difference, `medians ${a.toFixed(2)} ms and ${b.toFixed(2)} ms`).toBeLessThanOrEqual(ratio);
+}
+
+describe('timing does not tell whether an account exists', () => {
+  it('login failures: 200 known and 200 unknown emails, medians within 20%', async () => {
+    const known = await signUp(t.app, { password: 'the right password 1' });
+    const attempt = (email: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/users/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ username: email, password: 'a wrong password 1' }).toString(),
+      });
+    let n = 0;
+    const unknown = () => `nobody-${(n += 1)}-${randomUUID().slice(0, 6)}@example.com`;
+    // Warm-up: the dummy hash for unknown emails is made on first use.
+    for (let i = 0; i < 5; i += 1) await Promise.all([attempt(known.email), attempt(unknown())]);
+    const { medians, answers } = await timeInterleaved(
+      200,
+      () => attempt(known.email),
+      () => attempt(unknown()),
+    );
+    // Same answer, word for word.
+    expect([...answers[0]]).toEqual(['401 {"detail":"Incorrect email or password."}']);
+    expect([...answers[1]]).toEqual([...answers[0]]);
+    expectWithin(medians, 0.2);
+  }, 120_000);
+
+  it('forgot-password: 100 existing and 100 unknown emails, medians within 20%', async () => {
+    const known = await signUp(t.app);
+    const ask = (email: string) =>
+      t.app.inject({ method: 'POST', url: '/api/users/forgot-password', payload: { email } });
+    let n = 0;
+    for (let i = 0; i < 5; i += 1) await Promise.all([ask(known.email), ask(`warm-${i}@example.com`)]);
+    const { medians, answers } = await timeInterleaved(
+      100,
+      () => ask(known.email),
+      () => ask(`nobody-${(n += 1)}@example.com`),
+    );
+    expect([...answers[0]]).toEqual([
+      '202 {"message":"If an account with that email exists, a password reset link has been sent."}',
+    ]);
+    expect([...answers[1]]).toEqual([...answers[0]]);
+    expectWithin(medians, 0.2);
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Reset tokens
+// ---------------------------------------------------------------------------------------------
+
+describe('reset tokens', () => {
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+  let mails = 0;
+  beforeEach(async () => {
+    // Mails still queued by earlier tests go out first, so that the next one is ours.
+    await t.app.jobs.runDue();
+    mails = (await t.outbox()).length;
+  });
+
+  async function requestReset(email: string): Promise<string> {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/users/forgot-password',
+      payload: { email },
+    });
+    expect(response.statusCode).toBe(202);
+    await t.app.jobs.runDue();
+    const outbox = await t.outbox();
+    expect(outbox.length).toBe(mails + 1);
+    mails = outbox.length;
+    return new URL(resetLinkIn(outbox.at(-1)!)).searchParams.get('token')!;
+  }
+  const reset = (token: string, password: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/users/reset-password',
+      payload: { token, new_password: password },
+    });
+  const INVALID = { detail: 'Invalid or expired reset token.' };
+
+  it('are single-use, replaced by a newer request, stored only as SHA-256, and expire', async () => {
+    const user = await signUp(t.app);
+    const first = await requestReset(user.email);
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const [row] = await t.app.database.db
+      .select()
+      .from(passwordResetTokens)
+      .where(eq(passwordResetTokens.userId, user.id));
+    expect(row!.tokenHash).toBe(sha256(first));
+    // Valid for the configured 60 minutes.
+    expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBeGreaterThan(59 * 60_000);
+    expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBeLessThanOrEqual(60 * 60_000 + 1_000);
+
+    // A newer request replaces the older token.
+    const second = await requestReset(user.email);
+    expect((await reset(first, 'replaced password 1')).json()).toEqual(INVALID);
+
+    // Single use; the JWTs of before are revoked.
+    expect((await reset(second, 'second password 2')).statusCode).toBe(200);
+    const again = await reset(second, 'third password 3');
+    expect(again.statusCode).toBe(400);
+    expect(again.json()).toEqual(INVALID);
+    const old = await t.app.inject({ url: '/api/users/me', headers: user.headers });
+    expectRejectedToken(old);
+    await logIn(t.app, user.email, 'second password 2');
+
+    // Expired: the same token an hour later.
+    const third = await requestReset(user.email);
+    await t.app.database.db
+      .update(passwordResetTokens)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(passwordResetTokens.tokenHash, sha256(third)));
+    const late = await reset(third, 'too late password 4');
+    expect(late.statusCode).toBe(400);
+    expect(late.json()).toEqual(INVALID);
+    await logIn(t.app, user.email, 'second password 2');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Logs
+// ---------------------------------------------------------------------------------------------
+
+/** A fresh database on the PostgreSQL server when TEST_DATABASE_URL is set, else in-memory PGlite. */
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) return { url: 'memory://', drop: async () => undefined };
+  const name = `blog_test_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function startSmtp(received: ParsedMail[]): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          received.push(mail);
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.server.address() as { port: number }).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('logs', () => {
+  it('hold no password, JWT or reset token of a whole journey (debug level, SMTP delivery)', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    const received: ParsedMail[] = [];
+    const smtp = await startSmtp(received);
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'blog-security-log-'));
+    const database = await freshDatabase();
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      SECRET_KEY: TEST_SECRET_KEY,
+      RATE_LIMIT: 'false',
+      LOG_LEVEL: 'debug',
+      MAIL_SERVER: '127.0.0.1',
+      MAIL_PORT: String(smtp.port),
+    });
+    const app = await buildApp({ config, runJobs: false, logger: { ...loggerOptions('debug'), stream } });
+    try {
+      await app.ready();
+      const first = 'First-Passw0rd-of-the-journey';
+      const wrong = 'Wrong-Passw0rd-of-the-journey';
+      const second = 'Second-Passw0rd-of-the-journey';
+      const third = 'Third-Passw0rd-of-the-journey';
+      const email = `journey-${randomUUID().slice(0, 8)}@example.com`;
+
+      const registered = await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        payload: { username: `journey_${randomUUID().slice(0, 8)}`, email, password: first },
+      });
+      expect(registered.statusCode).toBe(201);
+      const token1 = await logIn(app, email, first);
+      expect(
+        (await app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${token1}` } }))
+          .statusCode,
+      ).toBe(200);
+      const failed = await app.inject({
+        method: 'POST',
+        url: '/api/users/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ username: email, password: wrong }).toString(),
+      });
+      expect(failed.statusCode).toBe(401);
+      const changed = await app.inject({
+        method: 'PATCH',
+        url: '/api/users/me/password',
+        headers: { authorization: `Bearer ${token1}` },
+        payload: { current_password: first, new_password: second },
+      });
+      expect(changed.statusCode).toBe(200);
+      const token2 = changed.json<{ access_token: string }>().access_token;
+      // The revoked token is refused (and the refusal logged, if anything is).
+      expect(
+        (await app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${token1}` } }))
+          .statusCode,
+      ).toBe(401);
+
+      const forgot = await app.inject({
+        method: 'POST',
+        url: '/api/users/forgot-password',
+        payload: { email },
+      });
+      expect(forgot.statusCode).toBe(202);
+      await app.jobs.runDue();
+      expect(received).toHaveLength(1);
+      const link = /https?:\/\/\S+\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(received[0]!.text ?? '');
+      expect(link, 'the mail holds the reset link').not.toBeNull();
+      const resetToken = link![1]!;
+      const resetPage = await app.inject(`/reset-password?token=${resetToken}`);
+      expect(resetPage.statusCode).toBe(200);
+      const reset = await app.inject({
+        method: 'POST',
+        url: '/api/users/reset-password',
+        payload: { token: resetToken, new_password: third },
+      });
+      expect(reset.statusCode).toBe(200);
+      const token3 = await logIn(app, email, third);
+      expect(
+        (await app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${token3}` } }))
+          .statusCode,
+      ).toBe(200);
+
+      const log = lines.join('');
+      // The journey was logged, so the absence of secrets means something.
+      expect(log).toContain('/api/users/reset-password');
+      expect(log).toContain('/api/users/me/password');
+      const secrets = { first, wrong, second, third, token1, token2, token3, resetToken, link: link![0] };
+      for (const [name, secret] of Object.entries(secrets)) {
+        expect(log.includes(secret), `the log holds ${name}`).toBe(false);
+      }
+      // Nor a part of a JWT (its signature), an Authorization header or a password hash.
+      for (const token of [token1, token2, token3]) {
+        expect(log.includes(token.split('.')[2]!), 'the log holds a JWT signature').toBe(false);
+      }
+      expect(log).not.toMatch(/Bearer\s+ey/);
+      expect(log).not.toContain('$argon2');
+    } finally {
+      await app.close();
+      await smtp.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
