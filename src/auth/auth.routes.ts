@@ -1,11 +1,9 @@
-import multipart from '@fastify/multipart';
-import { httpErrors } from '@fastify/sensible';
-import type { FastifyError } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MessageResponse, StoredText, UNPARSABLE_BODY, bearerAuth, errors } from '../http/schemas.js';
+import { MessageResponse, StoredText, bearerAuth, errors } from '../http/schemas.js';
 import { rateLimited } from '../http/rate-limit.js';
-import { UPLOAD_IDLE_MS, watchMultipartUpload } from '../http/upload-stall.js';
+import { parseMultipartForm } from '../http/body-parsers.js';
 import { Email, NewPassword } from '../users/users.schemas.js';
 
 const MAX_LOGIN_FORM_BYTES = 64 * 1024;
@@ -30,35 +28,22 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   const limits = app.config.rateLimits || undefined;
 
   // The login form is the only body here that may come as multipart: its own context holds the parser.
+  // A login form is a few hundred bytes, so the parser reads it whole under Fastify's body limit (a
+  // larger body is cut off there with a 413) rather than streaming it through a multipart parser, which
+  // would read any amount of preamble or of a truncated field to the end.
   const loginForm: FastifyPluginAsyncTypebox = async (form) => {
-    await form.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      limits: { fields: 10, fieldSize: 8192, files: 0, parts: 10 },
-    });
-
-    // Bodies the parser cannot read are the client's fault, whatever the parser calls them; errors
-    // raised once the body is read go to the app's handler.
-    const parsed = new WeakSet<object>();
-    form.addHook('preValidation', async (request) => void parsed.add(request));
-    form.setErrorHandler((error: FastifyError, request) => {
-      if (parsed.has(request) || (error.statusCode !== undefined && error.statusCode < 500)) throw error;
-      throw httpErrors.badRequest(UNPARSABLE_BODY);
-    });
+    form.addContentTypeParser(
+      'multipart/form-data',
+      { parseAs: 'buffer' },
+      async (request: FastifyRequest, body: Buffer) =>
+        parseMultipartForm(request.headers['content-type'] ?? '', body),
+    );
 
     form.post(
       '/token',
       {
         config: rateLimited(limits?.login),
-        // A login form is a few hundred bytes; a large declared body is refused before it is read.
-        onRequest: [
-          async (request, reply) => {
-            if (Number(request.headers['content-length'] ?? 0) > MAX_LOGIN_FORM_BYTES) {
-              reply.header('connection', 'close');
-              throw httpErrors.payloadTooLarge('Request body is too large.');
-            }
-          },
-          watchMultipartUpload(UPLOAD_IDLE_MS, MAX_LOGIN_FORM_BYTES),
-        ],
+        bodyLimit: MAX_LOGIN_FORM_BYTES,
         schema: {
           tags: ['auth'],
           summary: 'Log in (OAuth2 password form)',

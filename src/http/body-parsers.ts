@@ -1,6 +1,8 @@
 import formBody from '@fastify/formbody';
+import { httpErrors } from '@fastify/sensible';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { UNPARSABLE_BODY } from './schemas.js';
 
 /**
  * JSON is parsed by Fastify itself. Like FastAPI, a body without a content type is read as JSON, and a
@@ -25,3 +27,22 @@ export default fp(
   },
   { name: 'body-parsers' },
 );
+
+/**
+ * A whole multipart/form-data body, already read, as its text fields (the last value of a repeated
+ * name wins, as in the original); a file part stays a `File` and fails a schema that wants a string.
+ * For small forms only: the body is parsed in memory.
+ */
+export async function parseMultipartForm(
+  contentType: string,
+  body: Buffer,
+): Promise<Record<string, unknown>> {
+  try {
+    const form = await new Response(Uint8Array.from(body), {
+      headers: { 'content-type': contentType },
+    }).formData();
+    return Object.fromEntries(form.entries());
+  } catch {
+    throw httpErrors.badRequest(UNPARSABLE_BODY);
+  }
+}
