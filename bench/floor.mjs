@@ -1,6 +1,6 @@
 // The floor: the least a Node server can do to answer `GET /api/posts` with the app's JSON. Fastify and
-// `pg` only; the same two SQL statements the app sends (Drizzle's text, copied from its `.toSQL()`),
-// the same pool size and options, and the same serialization approach as the app: a response schema
+// `pg` only; the same two SQL statements the app sends (Drizzle's text, copied from its prepared
+// queries), as named prepared statements like the app's, the same pool size and options, and the same serialization approach as the app: a response schema
 // compiled by Fastify (fast-json-stringify), not JSON.stringify. No logger, hooks, security headers,
 // validation beyond the query's numbers, or ORM: whatever the app costs above this is its overhead.
 //
@@ -16,7 +16,6 @@ const COLUMNS =
   '"posts"."likes", "users"."id" as "author_id", "users"."username", "users"."image_file" ' +
   'from "posts" inner join "users" on "users"."id" = "posts"."user_id"';
 const ORDER = ' order by "posts"."date_posted" desc, "posts"."id" desc';
-const PAGE_SQL = `${COLUMNS}${ORDER} limit $1`;
 const PAGE_OFFSET_SQL = `${COLUMNS}${ORDER} limit $1 offset $2`;
 const CURSOR_SQL = `${COLUMNS} where ("posts"."date_posted", "posts"."id") < ($1, $2)${ORDER} limit $3`;
 const TOTAL_SQL = 'select "value" from "counters" where "counters"."name" = $1';
@@ -95,11 +94,16 @@ app.get(
     const { skip, limit, cursor } = request.query;
     const match = cursor === undefined ? undefined : CURSOR.exec(cursor);
     const rowsQuery = match
-      ? pool.query(CURSOR_SQL, [new Date(match[1]), Number(match[2]), limit + 1])
-      : skip === 0
-        ? pool.query(PAGE_SQL, [limit])
-        : pool.query(PAGE_OFFSET_SQL, [limit, skip]);
-    const [{ rows }, counter] = await Promise.all([rowsQuery, pool.query(TOTAL_SQL, ['posts'])]);
+      ? pool.query({
+          name: 'feed_after',
+          text: CURSOR_SQL,
+          values: [new Date(match[1]), Number(match[2]), limit + 1],
+        })
+      : pool.query({ name: 'feed_offset', text: PAGE_OFFSET_SQL, values: [limit, skip] });
+    const [{ rows }, counter] = await Promise.all([
+      rowsQuery,
+      pool.query({ name: 'posts_total', text: TOTAL_SQL, values: ['posts'] }),
+    ]);
     const total = Number(counter.rows[0]?.value ?? 0);
     const hasMore = match ? rows.length > limit : skip + rows.length < total;
     const shown = rows.slice(0, limit);

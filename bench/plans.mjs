@@ -1,5 +1,5 @@
 // EXPLAIN (ANALYZE, BUFFERS) of the app's hot queries on the seeded database. The SQL is the text the
-// app sends (Drizzle's `.toSQL()` of the builders in src/posts/posts.service.ts and
+// app sends (Drizzle's SQL of the prepared queries in src/posts/posts.service.ts and of the queries in
 // src/users/users.service.ts), with the parameters inlined as typed placeholders.
 import pg from 'pg';
 
@@ -14,7 +14,7 @@ const USER_COLUMNS =
 /** name -> [sql, params]; `cursor` is `{ datePosted, id }`, `author` a user with many posts. */
 export function hotQueries({ cursor, author, authorCursor, postId, email }) {
   return {
-    'feed page 1': [`${POST_COLUMNS} ${FEED_ORDER} limit $1`, [10]],
+    'feed page 1': [`${POST_COLUMNS} ${FEED_ORDER} limit $1 offset $2`, [10, 0]],
     'feed cursor (depth 900,000)': [
       `${POST_COLUMNS} where ("posts"."date_posted", "posts"."id") < ($1, $2) ${FEED_ORDER} limit $3`,
       [cursor.datePosted, cursor.id, 11],
@@ -25,7 +25,10 @@ export function hotQueries({ cursor, author, authorCursor, postId, email }) {
     ],
     'feed total (counters)': ['select "value" from "counters" where "counters"."name" = $1', ['posts']],
     'post by id': [`${POST_COLUMNS} where "posts"."id" = $1`, [postId]],
-    'user page 1': [`${POST_COLUMNS} where "posts"."user_id" = $1 ${FEED_ORDER} limit $2`, [author, 10]],
+    'user page 1': [
+      `${POST_COLUMNS} where "posts"."user_id" = $1 ${FEED_ORDER} limit $2 offset $3`,
+      [author, 10, 0],
+    ],
     'user page cursor': [
       `${POST_COLUMNS} where ("posts"."user_id" = $1 and ("posts"."date_posted", "posts"."id") < ($2, $3)) ${FEED_ORDER} limit $4`,
       [author, authorCursor.datePosted, authorCursor.id, 11],

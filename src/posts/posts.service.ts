@@ -31,15 +31,64 @@ type Author = Pick<User, 'id' | 'username' | 'imageFile'>;
 const authorColumns = { id: users.id, username: users.username, imageFile: users.imageFile };
 // Newest first; the id breaks ties between posts of the same millisecond, so pages never overlap.
 const feedOrder = [desc(posts.datePosted), desc(posts.id)];
+const placeholder = sql.placeholder;
+
+/**
+ * The reads behind every feed and post page, prepared once: building a query's SQL was a quarter of
+ * the CPU time of a feed request, and on PostgreSQL a named statement is parsed and planned once per
+ * connection rather than once per request.
+ */
+function prepareReads(db: Database) {
+  const withAuthors = () =>
+    db
+      .select({ post: posts, author: authorColumns })
+      .from(posts)
+      .innerJoin(users, eq(users.id, posts.userId))
+      .$dynamic();
+  const afterCursor = sql`(${posts.datePosted}, ${posts.id}) < (${placeholder('afterDate')}, ${placeholder('afterId')})`;
+  const byAuthor = eq(posts.userId, placeholder('userId'));
+  const offsetPage = (name: string, filter?: SQL) =>
+    withAuthors()
+      .where(filter)
+      .orderBy(...feedOrder)
+      .offset(placeholder('skip'))
+      .limit(placeholder('limit'))
+      .prepare(name);
+  const pageAfter = (name: string, filter?: SQL) =>
+    withAuthors()
+      .where(and(filter, afterCursor))
+      .orderBy(...feedOrder)
+      .limit(placeholder('limit'))
+      .prepare(name);
+  return {
+    feed: { offset: offsetPage('feed_offset'), after: pageAfter('feed_after') },
+    byAuthor: {
+      offset: offsetPage('author_feed_offset', byAuthor),
+      after: pageAfter('author_feed_after', byAuthor),
+    },
+    postById: withAuthors()
+      .where(eq(posts.id, placeholder('id')))
+      .prepare('post_by_id'),
+    postsTotal: db
+      .select({ value: counters.value })
+      .from(counters)
+      .where(eq(counters.name, 'posts'))
+      .prepare('posts_total'),
+  };
+}
 
 export class PostsService {
+  private readonly reads: ReturnType<typeof prepareReads>;
+
   constructor(
     private readonly db: Database,
     private readonly views: UserViews,
-  ) {}
+  ) {
+    this.reads = prepareReads(db);
+  }
 
   async page(page: PageRequest): Promise<PostPageView> {
-    const [rows, total] = await Promise.all([this.selectPage(undefined, page), this.total()]);
+    const [rows, total] = await Promise.all([this.selectPage(this.reads.feed, page), this.total()]);
     return this.pageView(rows, total, page);
   }
 
@@ -50,11 +99,12 @@ export class PostsService {
       .from(users)
       .where(eq(users.id, userId));
     if (!author) return undefined;
-    return this.pageView(await this.selectPage(eq(posts.userId, userId), page), author.postCount, page);
+    const rows = await this.selectPage(this.reads.byAuthor, page, { userId });
+    return this.pageView(rows, author.postCount, page);
   }
 
   async get(id: number): Promise<PostView> {
-    const [row] = await this.selectWithAuthors().where(eq(posts.id, id));
+    const [row] = await this.reads.postById.execute({ id });
     if (!row) throw httpErrors.notFound('Post not found');
     return this.view(row.post, row.author);
   }
@@ -148,10 +198,7 @@ export class PostsService {
   }
 
   private async total(): Promise<number> {
-    const [row] = await this.db
-      .select({ value: counters.value })
-      .from(counters)
-      .where(eq(counters.name, 'posts'));
+    const [row] = await this.reads.postsTotal.execute();
     return row?.value ?? 0;
   }
 
@@ -161,26 +208,24 @@ export class PostsService {
     throw exists ? httpErrors.forbidden(forbidden) : httpErrors.notFound('Post not found');
   }
 
-  private selectWithAuthors() {
-    return this.db
-      .select({ post: posts, author: authorColumns })
-      .from(posts)
-      .innerJoin(users, eq(users.id, posts.userId))
-      .$dynamic();
-  }
-
   /**
    * One page in feed order. With a cursor, the page starts right after the post it names, so posts
    * written meanwhile cause neither duplicates nor gaps; one row more than asked tells if more follow.
    */
-  private selectPage(filter: SQL | undefined, page: PageRequest) {
+  private selectPage(
+    queries: ReturnType<typeof prepareReads>['feed'],
+    page: PageRequest,
+    filter: { userId?: number } = {},
+  ) {
     const after = page.cursor === undefined ? undefined : parseFeedCursor(page.cursor);
-    const query = this.selectWithAuthors()
-      .where(
-        and(filter, after && sql`(${posts.datePosted}, ${posts.id}) < (${after.datePosted}, ${after.id})`),
-      )
-      .orderBy(...feedOrder);
-    return after ? query.limit(page.limit + 1) : query.offset(page.skip).limit(page.limit);
+    return after
+      ? queries.after.execute({
+          ...filter,
+          afterDate: after.datePosted,
+          afterId: after.id,
+          limit: page.limit + 1,
+        })
+      : queries.offset.execute({ ...filter, skip: page.skip, limit: page.limit });
   }
 
   private pageView(rows: { post: Post; author: Author }[], total: number, page: PageRequest): PostPageView {

@@ -29,11 +29,20 @@ export interface ProfileChanges {
 }
 
 export class UsersService {
+  // Every authenticated request reads its user: prepared once (see PostsService).
+  private readonly userById;
+
   constructor(
     private readonly db: Database,
     private readonly storage: Storage,
     private readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    this.userById = db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('user_by_id');
+  }
 
   async register({ username, email, password }: Registration): Promise<User> {
     email = email.toLowerCase();
@@ -47,7 +56,7 @@ export class UsersService {
   }
 
   async findById(id: number): Promise<User | undefined> {
-    const [user] = await this.db.select().from(users).where(eq(users.id, id));
+    const [user] = await this.userById.execute({ id });
     return user;
   }
 

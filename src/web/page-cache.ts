@@ -37,11 +37,13 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
  * when the client already has it.
  */
 export function conditionalGet(db: Database) {
+  const contentVersion = db
+    .select({ value: counters.value })
+    .from(counters)
+    .where(eq(counters.name, 'content_version'))
+    .prepare('content_version');
   return async function (request: FastifyRequest, reply: FastifyReply) {
-    const [row] = await db
-      .select({ value: counters.value })
-      .from(counters)
-      .where(eq(counters.name, 'content_version'));
+    const [row] = await contentVersion.execute();
     const etag = `"${buildId}.${row?.value ?? 0}"`;
     reply.header('etag', etag).header('cache-control', PAGE_CACHE_CONTROL);
     if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
