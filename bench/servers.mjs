@@ -11,6 +11,9 @@ export const SECRET_KEY = 'benchmark-secret-key-that-is-long-enough-0123456789';
  * disk in a temporary DATA_DIR. `probe` preloads bench/eventloop-probe.mjs; `nodeArgs` adds flags
  * (such as --cpu-prof).
  */
+// The Node flags of `npm start` and the Dockerfile's CMD: the app is measured as it runs in production.
+const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=4', '--enable-source-maps'];
+
 export async function startApp({ name = 'app', databaseUrl, probe = true, nodeArgs = [], env = {} }) {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fastblog-bench-'));
@@ -19,7 +22,11 @@ export async function startApp({ name = 'app', databaseUrl, probe = true, nodeAr
     name,
     script: path.join(ROOT, 'dist/server.js'),
     port,
-    nodeArgs: [...(probe ? ['--import', path.join(BENCH, 'eventloop-probe.mjs')] : []), ...nodeArgs],
+    nodeArgs: [
+      ...PRODUCTION_NODE_FLAGS,
+      ...(probe ? ['--import', path.join(BENCH, 'eventloop-probe.mjs')] : []),
+      ...nodeArgs,
+    ],
     env: {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
