@@ -31,43 +31,56 @@ export function Layout({
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title safe>{fullTitle}</title>
         {description !== undefined && <meta name="description" content={attributeText(description)} />}
-        <meta name="theme-color" content={THEME_COLOR} />
-        <script src={asset('js/boot.js')}></script>
-        <link rel="stylesheet" href={asset('vendor/bootstrap/css/bootstrap.min.css')} />
-        <link rel="stylesheet" href={asset('css/site.css')} />
-        <link rel="icon" href="/favicon.ico" sizes="32x32" />
-        <link rel="icon" href={asset('icons/icon.svg')} type="image/svg+xml" />
-        <link rel="apple-touch-icon" href={asset('icons/apple-touch-icon.png')} />
-        <link rel="manifest" href="/site.webmanifest" />
-        <link rel="alternate" type="application/atom+xml" title={`${SITE_NAME} feed`} href="/feed.xml" />
+        {headLinks}
         {safeMeta}
       </head>
       <body class="d-flex flex-column min-vh-100">
         <a class="visually-hidden-focusable" href="#main">
           Skip to content
         </a>
-        <Navbar />
+        {navbar}
         <main id="main" class="container flex-grow-1 py-4" tabindex="-1">
           {children}
         </main>
-        <footer class="border-top py-3 mt-4">
-          <div class="container small text-body-secondary d-flex flex-wrap gap-3 justify-content-between">
-            <span>{`${SITE_NAME}, written in TypeScript on Fastify.`}</span>
-            <span>
-              <a href="/feed.xml">Atom feed</a> · <a href="/docs">API</a>
-            </span>
-          </div>
-        </footer>
-        <NewPostModal />
-        <MessageModal id="successModal" title="Success" />
-        <MessageModal id="errorModal" title="Error" />
-        <script src={asset('vendor/bootstrap/js/bootstrap.bundle.min.js')} defer></script>
-        <script type="module" src={asset('js/layout.js')}></script>
+        {bodyEnd}
         {page !== undefined && <script type="module" src={asset(`js/pages/${page}.js`)}></script>}
       </body>
     </html>
   );
 }
+
+// The parts of every page that depend on nothing but the build, rendered once when the module loads.
+const headLinks = (
+  <>
+    <meta name="theme-color" content={THEME_COLOR} />
+    <script src={asset('js/boot.js')}></script>
+    <link rel="stylesheet" href={asset('vendor/bootstrap/css/bootstrap.min.css')} />
+    <link rel="stylesheet" href={asset('css/site.css')} />
+    <link rel="icon" href="/favicon.ico" sizes="32x32" />
+    <link rel="icon" href={asset('icons/icon.svg')} type="image/svg+xml" />
+    <link rel="apple-touch-icon" href={asset('icons/apple-touch-icon.png')} />
+    <link rel="manifest" href="/site.webmanifest" />
+    <link rel="alternate" type="application/atom+xml" title={`${SITE_NAME} feed`} href="/feed.xml" />
+  </>
+);
+const navbar = <Navbar />;
+const bodyEnd = (
+  <>
+    <footer class="border-top py-3 mt-4">
+      <div class="container small text-body-secondary d-flex flex-wrap gap-3 justify-content-between">
+        <span>{`${SITE_NAME}, written in TypeScript on Fastify.`}</span>
+        <span>
+          <a href="/feed.xml">Atom feed</a> · <a href="/docs">API</a>
+        </span>
+      </div>
+    </footer>
+    <NewPostModal />
+    <MessageModal id="successModal" title="Success" />
+    <MessageModal id="errorModal" title="Error" />
+    <script src={asset('vendor/bootstrap/js/bootstrap.bundle.min.js')} defer></script>
+    <script type="module" src={asset('js/layout.js')}></script>
+  </>
+);
 
 function Navbar() {
   return (
