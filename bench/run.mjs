@@ -478,7 +478,10 @@ function targets(results) {
   const m = results.memory;
   if (m) {
     add('RSS idle (after start)', m.idleAfterStartMb, 120, 'lower', 'MB');
-    add('RSS idle (after the load)', m.idleAfterLoadMb, 120, 'lower', 'MB');
+    if (m.shortlyAfterLoadMb !== undefined) {
+      add('RSS 5 s after the load (information)', m.shortlyAfterLoadMb, 120, 'info', 'MB');
+    }
+    add('RSS idle (30 s after the load)', m.idleAfterLoadMb, 120, 'lower', 'MB');
     if (m.underLoadPeakMb) add('RSS peak under load', m.underLoadPeakMb, 250, 'lower', 'MB');
   }
   if (results.startup)
@@ -634,10 +637,16 @@ async function main() {
       if (scenario.id === 'api-page1') ctx.page1Rps = results.scenarios[scenario.id].app.rps;
     }
 
+    // Right after a load V8 still holds the heap it grew; its memory reducer gives it back once
+    // allocation has stopped for about ten seconds. Both moments are reported; the idle target is
+    // judged on the second.
     await sleep(5000);
+    const shortlyAfterLoadMb = await rssMb(app.pid);
+    await sleep(25_000);
     results.memory = {
       idleAfterStartMb: round(idleAfterStartMb),
       underLoadPeakMb: appRssPeaks.length ? round(Math.max(...appRssPeaks)) : undefined,
+      shortlyAfterLoadMb: round(shortlyAfterLoadMb),
       idleAfterLoadMb: round(await rssMb(app.pid)),
       floorIdleMb: round(floorIdleMb),
     };

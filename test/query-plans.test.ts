@@ -2,9 +2,10 @@
 // query must reach posts and users through an index, never a sequential scan. Runs on PGlite, and on
 // the real server when TEST_DATABASE_URL is set.
 //
-// The queries are built with Drizzle exactly as src/posts/posts.service.ts and
-// src/users/users.service.ts build them (same builders, same order, same limits), so the SQL explained
-// here is the SQL the app sends; keep the two in step. The benchmark explains the same queries on
+// The queries are built with Drizzle as src/posts/posts.service.ts and src/users/users.service.ts build
+// them (same builders, same order, same limits), with the values inline where the service's prepared
+// statements bind placeholders (PostgreSQL plans each execution with its values, as it does here until
+// a generic plan is no dearer); keep the two in step. The benchmark explains the same queries on
 // 1,000,000 posts (bench/plans.mjs).
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
