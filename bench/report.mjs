@@ -1,19 +1,20 @@
 // Markdown tables of one results file, for bench/README.md:
-// `node bench/report.mjs [bench/results/<date>.json]` (the newest file by default).
+// `node bench/report.mjs [bench/results/<date>.json]` (the newest run by default).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH } from './lib.mjs';
 
 const folder = path.join(BENCH, 'results');
-const file =
-  process.argv[2] ??
-  path.join(
-    folder,
-    readdirSync(folder)
-      .filter((name) => name.endsWith('.json'))
-      .sort()
-      .at(-1),
-  );
+// The newest run by the date it records (file names number the runs of a day from 2 on).
+const newest = () =>
+  readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => path.join(folder, name))
+    .sort((a, b) =>
+      JSON.parse(readFileSync(a, 'utf8')).date.localeCompare(JSON.parse(readFileSync(b, 'utf8')).date),
+    )
+    .at(-1);
+const file = process.argv[2] ?? newest();
 const results = JSON.parse(readFileSync(file, 'utf8'));
 const m = results.machine;
 
