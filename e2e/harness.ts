@@ -108,7 +108,10 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
       await app.database.db.execute(
         sql`TRUNCATE users, posts, post_likes, password_reset_tokens, jobs RESTART IDENTITY CASCADE`,
       );
-      await app.database.db.execute(sql`UPDATE counters SET value = 0`);
+      // The content version only ever grows: pages rendered before the reset stay under the old one.
+      await app.database.db.execute(
+        sql`UPDATE counters SET value = CASE name WHEN 'content_version' THEN value + 1 ELSE 0 END`,
+      );
       await rm(outboxDir, { recursive: true, force: true });
       mailsSeen = 0;
     },

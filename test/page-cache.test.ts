@@ -83,6 +83,38 @@ describe('caching for a CDN', () => {
     }
   });
 
+  it('serves a kept page only while nothing changed: every write shows on the next visit', async () => {
+    const show = async (url: string) => (await t.app.inject(url)).body;
+    const postUrl = `/posts/${postId}`;
+    const userUrl = `/users/${author.id}/posts`;
+    expect(await show('/')).toBe(await show('/'));
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/posts/${postId}`,
+      headers: author.headers,
+      payload: { title: 'Edited title' },
+    });
+    for (const url of ['/', postUrl, userUrl, '/feed.xml'])
+      expect(await show(url), url).toContain('Edited title');
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${author.id}`,
+      headers: author.headers,
+      payload: { username: 'newname' },
+    });
+    for (const url of ['/', postUrl, userUrl, '/feed.xml']) expect(await show(url), url).toContain('newname');
+    await t.app.inject({ method: 'DELETE', url: `/api/posts/${postId}`, headers: author.headers });
+    expect(await show('/')).not.toContain('Edited title');
+    expect((await t.app.inject(postUrl)).statusCode).toBe(404);
+  });
+
+  it('keeps pages by path only where the query string does not matter', async () => {
+    const withToken = await t.app.inject('/reset-password?token=abc');
+    const without = await t.app.inject('/reset-password');
+    expect(withToken.body).not.toBe(without.body);
+    expect((await t.app.inject('/?x=1')).body).toBe((await t.app.inject('/')).body);
+  });
+
   it('sends ETags on API reads and honours If-None-Match', async () => {
     const first = await t.app.inject('/api/posts');
     expect(first.headers.etag).toBeTruthy();

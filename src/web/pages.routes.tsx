@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from '../auth/auth.pages.js';
 import { FeedPage, PostPage } from '../posts/posts.pages.js';
 import { AccountPage, UserPostsPage } from '../users/users.pages.js';
-import { conditionalGet } from './page-cache.js';
+import { pageCaching } from './page-cache.js';
 import { renderDocument } from './render.js';
 
 function sendPage(reply: FastifyReply, page: JSX.Element) {
@@ -19,17 +19,21 @@ const hidden = { hide: true };
 const pages: FastifyPluginAsyncTypebox = async (app) => {
   const { postsService, usersService, userViews, config } = app;
   const firstPage = { skip: 0, limit: config.postsPerPage };
-  app.addHook('preHandler', conditionalGet(app.database.db));
+  const caching = pageCaching(app.database.db);
+  app.addHook('preHandler', caching.preHandler);
+  app.addHook('onSend', caching.onSend);
+  // The pages of posts and users; the others are cheap, and /reset-password depends on its query.
+  const contentPage = { renderCache: true };
 
   for (const url of ['/', '/site/posts']) {
-    app.get(url, { schema: hidden }, async (_request, reply) =>
+    app.get(url, { schema: hidden, config: contentPage }, async (_request, reply) =>
       sendPage(reply, <FeedPage page={await postsService.page(firstPage)} />),
     );
   }
 
   app.get(
     `/posts/:post_id${ID}`,
-    { schema: { ...hidden, params: Type.Object({ post_id: Type.Integer() }) } },
+    { schema: { ...hidden, params: Type.Object({ post_id: Type.Integer() }) }, config: contentPage },
     async (request, reply) => {
       const post = await postsService.get(request.params.post_id);
       return sendPage(reply, <PostPage post={post} url={`${config.frontendUrl}/posts/${post.id}`} />);
@@ -38,7 +42,7 @@ const pages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     `/users/:user_id${ID}/posts`,
-    { schema: { ...hidden, params: Type.Object({ user_id: Type.Integer() }) } },
+    { schema: { ...hidden, params: Type.Object({ user_id: Type.Integer() }) }, config: contentPage },
     async (request, reply) => {
       const user = await usersService.findById(request.params.user_id);
       if (!user) return reply.callNotFound();

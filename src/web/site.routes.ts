@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SITE_NAME, THEME_COLOR, asset } from './assets.js';
-import { conditionalGet } from './page-cache.js';
+import { pageCaching } from './page-cache.js';
 import { escapeXml } from './xml.js';
 
 const FEED_SIZE = 20;
@@ -12,7 +12,8 @@ const hidden = { hide: true };
 const site: FastifyPluginAsyncTypebox = async (app) => {
   const { postsService, config } = app;
   const base = config.frontendUrl;
-  const cached = { schema: hidden, preHandler: conditionalGet(app.database.db) };
+  const caching = pageCaching(app.database.db);
+  const cached = { schema: hidden, preHandler: caching.preHandler };
 
   app.get('/robots.txt', { schema: hidden }, async (_request, reply) =>
     reply
@@ -20,13 +21,16 @@ const site: FastifyPluginAsyncTypebox = async (app) => {
       .send(`User-agent: *\nDisallow: /api/\nDisallow: /account\n\nSitemap: ${base}/sitemap.xml\n`),
   );
 
-  app.get('/feed.xml', cached, async (_request, reply) => {
-    const { posts } = await postsService.page({ skip: 0, limit: FEED_SIZE });
-    const updated = posts[0]?.date_posted ?? new Date(0).toISOString();
-    const entries = posts.map((post) => {
-      const url = `${base}/posts/${post.id}`;
-      const title = post.title ?? `Post by ${post.author.username}`;
-      return `  <entry>
+  app.get(
+    '/feed.xml',
+    { ...cached, config: { renderCache: true }, onSend: caching.onSend },
+    async (_request, reply) => {
+      const { posts } = await postsService.page({ skip: 0, limit: FEED_SIZE });
+      const updated = posts[0]?.date_posted ?? new Date(0).toISOString();
+      const entries = posts.map((post) => {
+        const url = `${base}/posts/${post.id}`;
+        const title = post.title ?? `Post by ${post.author.username}`;
+        return `  <entry>
     <title>${escapeXml(title)}</title>
     <link href="${escapeXml(url)}"/>
     <id>${escapeXml(url)}</id>
@@ -35,8 +39,8 @@ const site: FastifyPluginAsyncTypebox = async (app) => {
     <author><name>${escapeXml(post.author.username)}</name><uri>${escapeXml(`${base}/users/${post.author.id}/posts`)}</uri></author>
     <content type="text">${escapeXml(post.content)}</content>
   </entry>`;
-    });
-    const feed = `<?xml version="1.0" encoding="utf-8"?>
+      });
+      const feed = `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title>${escapeXml(SITE_NAME)}</title>
   <link href="${escapeXml(`${base}/`)}"/>
@@ -46,8 +50,9 @@ const site: FastifyPluginAsyncTypebox = async (app) => {
 ${entries.join('\n')}
 </feed>
 `;
-    return reply.type('application/atom+xml; charset=utf-8').send(feed);
-  });
+      return reply.type('application/atom+xml; charset=utf-8').send(feed);
+    },
+  );
 
   app.get('/sitemap.xml', cached, async (_request, reply) => {
     const { posts, authors } = await postsService.sitemap(SITEMAP_LIMIT - 1);
