@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 data=$(mktemp -d)
 port=18765
 log=$(mktemp)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data" "$log"' EXIT
+# npm runs in a session of its own, so that the trap can stop the server under it as well.
+trap 'kill -- -"$pid" 2>/dev/null || true; rm -rf "$data" "$log"' EXIT
 
 start() {
-  DATA_DIR="$data" PORT=$port npm start >>"$log" 2>&1 &
+  DATA_DIR="$data" PORT=$port setsid npm start >>"$log" 2>&1 &
   pid=$!
   local started=$(date +%s%N)
   for _ in $(seq 1 100); do
@@ -28,7 +29,7 @@ start() {
 # SIGTERM goes to the server itself (as a container runtime sends it); npm then exits with its status.
 stop() {
   local server
-  server=$(pgrep -n -f "node --enable-source-maps dist/server.js")
+  server=$(pgrep -s "$pid" -f "^node .*dist/server\.js$")
   kill -TERM "$server"
   wait "$pid" || { echo "FAIL: exit status $? after SIGTERM" >&2; return 1; }
 }
