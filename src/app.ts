@@ -34,6 +34,7 @@ import { UserViews } from './users/user-views.js';
 import usersRoutes from './users/users.routes.js';
 import pagesRoutes from './web/pages.routes.js';
 import siteRoutes from './web/site.routes.js';
+import { pageCaching, type PageCaching } from './web/page-cache.js';
 import { UsersService } from './users/users.service.js';
 import { PicturesService } from './users/pictures.service.js';
 import picturesRoutes from './users/pictures.routes.js';
@@ -48,6 +49,8 @@ declare module 'fastify' {
     postsService: PostsService;
     authService: AuthService;
     picturesService: PicturesService;
+    /** ETags and the render cache, shared by the pages and the site's files. */
+    pageCache: PageCaching;
   }
 }
 
@@ -111,6 +114,7 @@ export async function buildApp(options: AppOptions) {
   app.decorate('postsService', new PostsService(database.db, userViews));
   app.decorate('authService', authService);
   app.decorate('picturesService', new PicturesService(database.db, storage, usersService, app.log));
+  app.decorate('pageCache', pageCaching(database.db));
 
   app.addHook('onReady', async () => {
     if (options.runJobs ?? true) jobs.start();

@@ -55,6 +55,8 @@ interface RenderedPage {
  * and the next visitor gets it without a query or a render: the version is read before the page's own
  * queries, so a kept page is never older than its tag.
  */
+export type PageCaching = ReturnType<typeof pageCaching>;
+
 export function pageCaching(db: Database) {
   const contentVersion = db
     .select({ value: counters.value })

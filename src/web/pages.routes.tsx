@@ -4,7 +4,6 @@ import { Type } from 'typebox';
 import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from '../auth/auth.pages.js';
 import { FeedPage, PostPage } from '../posts/posts.pages.js';
 import { AccountPage, UserPostsPage } from '../users/users.pages.js';
-import { pageCaching } from './page-cache.js';
 import { renderDocument } from './render.js';
 
 function sendPage(reply: FastifyReply, page: JSX.Element) {
@@ -17,11 +16,10 @@ const hidden = { hide: true };
 
 /** The website's pages, reading through the same services as the API. */
 const pages: FastifyPluginAsyncTypebox = async (app) => {
-  const { postsService, usersService, userViews, config } = app;
+  const { postsService, usersService, userViews, config, pageCache } = app;
   const firstPage = { skip: 0, limit: config.postsPerPage };
-  const caching = pageCaching(app.database.db);
-  app.addHook('preHandler', caching.preHandler);
-  app.addHook('onSend', caching.onSend);
+  app.addHook('preHandler', pageCache.preHandler);
+  app.addHook('onSend', pageCache.onSend);
   // The pages of posts and users; the others are cheap, and /reset-password depends on its query.
   const contentPage = { renderCache: true };
 

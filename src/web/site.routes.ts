@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SITE_NAME, THEME_COLOR, asset } from './assets.js';
-import { pageCaching } from './page-cache.js';
 import { escapeXml } from './xml.js';
 
 const FEED_SIZE = 20;
@@ -10,10 +9,9 @@ const hidden = { hide: true };
 
 /** The files that crawlers, feed readers and browsers ask for at well-known paths. */
 const site: FastifyPluginAsyncTypebox = async (app) => {
-  const { postsService, config } = app;
+  const { postsService, config, pageCache } = app;
   const base = config.frontendUrl;
-  const caching = pageCaching(app.database.db);
-  const cached = { schema: hidden, preHandler: caching.preHandler };
+  const cached = { schema: hidden, preHandler: pageCache.preHandler };
 
   app.get('/robots.txt', { schema: hidden }, async (_request, reply) =>
     reply
@@ -23,7 +21,7 @@ const site: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/feed.xml',
-    { ...cached, config: { renderCache: true }, onSend: caching.onSend },
+    { ...cached, config: { renderCache: true }, onSend: pageCache.onSend },
     async (_request, reply) => {
       const { posts } = await postsService.page({ skip: 0, limit: FEED_SIZE });
       const updated = posts[0]?.date_posted ?? new Date(0).toISOString();
