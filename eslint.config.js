@@ -9,7 +9,16 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // The browser modules have a project of their own (DOM types, no Node).
+      parserOptions: {
+        project: [
+          './tsconfig.json',
+          './tsconfig.browser.json',
+          './e2e/tsconfig.json',
+          './system/tsconfig.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -1,11 +1,8 @@
 // The browser suite's tools: the real app listening on loopback, Debian's Chromium, and a watch on each
 // page that fails a test on any console error or warning, page error, CSP violation or dialog.
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import {
   chromium,
   type Browser,
@@ -15,37 +12,21 @@ import {
 } from 'playwright-core';
 import { expect } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { logIn, resetLinkIn, signUp, type App, type TestUser } from '../test/helpers.js';
+import { loadConfig } from '../src/platform/config.js';
+import {
+  createDatabase,
+  createPost,
+  emptyDatabase,
+  logIn,
+  resetLinkIn,
+  signUp,
+  type App,
+  type TestUser,
+} from '../test/support/index.js';
 
-export { logIn, signUp, type App, type TestUser };
+export { createPost, logIn, signUp, type App, type TestUser };
 
 const SECRET_KEY = 'browser-suite-secret-key-that-is-long-enough';
-
-/**
- * A fresh database on the PostgreSQL server when TEST_DATABASE_URL is set (dropped at the end),
- * otherwise an in-memory PGlite; the same choice as test/helpers.ts.
- */
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) return { url: 'memory://', drop: async () => undefined };
-  const name = `blog_e2e_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 export interface Site {
   app: App;
@@ -62,7 +43,7 @@ export interface Site {
 /** The real app with its job worker, listening on a free loopback port. */
 export async function startSite(env: Record<string, string> = {}): Promise<Site> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'blog-e2e-'));
-  const database = await createDatabase();
+  const database = await createDatabase(undefined, 'blog_e2e');
   const config = loadConfig({
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
@@ -105,13 +86,7 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
       }
     },
     async reset() {
-      await app.database.db.execute(
-        sql`TRUNCATE users, posts, post_likes, password_reset_tokens, jobs RESTART IDENTITY CASCADE`,
-      );
-      // The content version only ever grows: pages rendered before the reset stay under the old one.
-      await app.database.db.execute(
-        sql`UPDATE counters SET value = CASE name WHEN 'content_version' THEN value + 1 ELSE 0 END`,
-      );
+      await emptyDatabase(app.database.db);
       await rm(outboxDir, { recursive: true, force: true });
       mailsSeen = 0;
     },
@@ -270,22 +245,6 @@ export function listedPostIds(page: Page): Promise<number[]> {
   return page.$$eval('#postList [data-post-id]', (cards) =>
     cards.map((card) => Number((card as HTMLElement).dataset.postId)),
   );
-}
-
-/** Writes a post through the API, as another client would. */
-export async function createPost(
-  app: App,
-  user: TestUser,
-  fields: { title: string | null; content: string },
-): Promise<number> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/posts',
-    headers: user.headers,
-    payload: fields,
-  });
-  if (response.statusCode !== 201) throw new Error(`post failed: ${response.statusCode} ${response.body}`);
-  return response.json<{ id: number }>().id;
 }
 
 /** Logs in through the login page; the browser lands on the home page, signed in. */

@@ -1,21 +1,35 @@
 // The build, also run by `npm start`:
 // - the server: src/ to dist/ file by file (no bundling), keeping the folder layout so that paths
-//   relative to a module (migrations, public files) stay the same;
-// - the browser modules: client/ to dist/client/ as ES modules, with shared code split into chunks;
-//   boot.js stays a classic script because it must run in <head> before the first paint.
+//   relative to a module (migrations, public files) stay the same; tests and browser modules left out;
+// - the browser modules: each feature's `browser/` folder to dist/client/<feature>/ as ES modules
+//   (served at /static/js/<feature>/), with shared code split into chunks; the platform's `layout`
+//   module to dist/client/layout.js; boot.js stays a classic script because it must run in <head>
+//   before the first paint.
 // Types are checked separately by `npm run typecheck`. Last, dist/build-id names this build.
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { build } from 'esbuild';
 
+console.log('building the server and the browser code...');
 await rm('dist', { recursive: true, force: true });
+
+const sources = (await readdir('src', { recursive: true }))
+  .map((file) => path.join('src', file))
+  .filter((file) => /\.tsx?$/.test(file) && !file.endsWith('.d.ts'));
+const isBrowser = (file) => file.split(path.sep).includes('browser');
+const serverFiles = sources.filter((file) => !isBrowser(file) && !/\.test\.tsx?$/.test(file));
+const platformBrowser = path.join('src', 'platform', 'web', 'browser');
+const pageModules = sources
+  .filter((file) => isBrowser(file) && path.dirname(file) !== platformBrowser)
+  .map((file) => ({ in: file, out: path.join(file.split(path.sep)[1], path.basename(file, '.ts')) }));
 
 const common = { logLevel: 'warning', sourcemap: true, metafile: true };
 
 const results = await Promise.all([
   build({
     ...common,
-    entryPoints: ['src/**/*.ts', 'src/**/*.tsx'],
+    entryPoints: serverFiles,
     outdir: 'dist',
     outbase: 'src',
     platform: 'node',
@@ -24,9 +38,8 @@ const results = await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: ['client/layout.ts', 'client/pages/*.ts'],
+    entryPoints: [{ in: path.join(platformBrowser, 'layout.ts'), out: 'layout' }, ...pageModules],
     outdir: 'dist/client',
-    outbase: 'client',
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -37,7 +50,7 @@ const results = await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: ['client/boot.ts'],
+    entryPoints: [{ in: path.join(platformBrowser, 'boot.ts'), out: 'boot' }],
     outdir: 'dist/client',
     bundle: true,
     format: 'iife',

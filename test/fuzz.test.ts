@@ -29,9 +29,11 @@ import { SignJWT, base64url, decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/passwords.js';
 import { createAccessTokens } from '../src/auth/tokens.js';
-import { passwordResetTokens, postLikes, posts, users } from '../src/db/schema.js';
-import { SVG_IMAGE, TEXT_FILE, bigBody, bmpFile, pngDeclaring, solidImage } from './fixtures.js';
-import { TEST_SECRET_KEY, createTestApp } from './helpers.js';
+import { passwordResetTokens } from '../src/auth/reset-tokens.table.js';
+import { postLikes, posts } from '../src/posts/posts.table.js';
+import { users } from '../src/users/users.table.js';
+import { SVG_IMAGE, TEXT_FILE, bigBody, bmpFile, pngDeclaring, solidImage } from './support/index.js';
+import { TEST_SECRET_KEY, createTestApp } from './support/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings

@@ -5,9 +5,9 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { loggerOptions } from '../src/http/logging.js';
-import { createTestApp, logIn, signUp, TEST_SECRET_KEY, type TestApp } from './helpers.js';
+import { loadConfig } from '../src/platform/config.js';
+import { loggerOptions } from '../src/platform/http/logging.js';
+import { createTestApp, logIn, signUp, TEST_SECRET_KEY, type TestApp } from './support/index.js';
 
 const HSTS = 'max-age=63072000; includeSubDomains';
 

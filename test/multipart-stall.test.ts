@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signUp, type TestApp } from './helpers.js';
+import { createTestApp, signUp, type TestApp } from './support/index.js';
 
 // A part without a Content-Disposition header, larger than a stream buffer, once made the multipart
 // parser stop reading: the request hung until the server's request timeout. It now answers 400. The

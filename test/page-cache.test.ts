@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, signUp, type TestApp, type TestUser } from './helpers.js';
+import { createTestApp, signUp, type TestApp, type TestUser } from './support/index.js';
 
 describe('caching for a CDN', () => {
   let t: TestApp;

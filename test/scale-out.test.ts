@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signUp, type App, type TestApp } from './helpers.js';
+import { createTestApp, signUp, type App, type TestApp } from './support/index.js';
 
 // Needs a Redis server: CI sets TEST_REDIS_URL (the machine's own Redis); without it these tests are
 // not collected, so `npm test` needs nothing but Node.

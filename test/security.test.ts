@@ -17,10 +17,12 @@ import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { passwordResetTokens, postLikes, posts, users } from '../src/db/schema.js';
-import { loggerOptions } from '../src/http/logging.js';
-import { solidImage } from './fixtures.js';
+import { loadConfig } from '../src/platform/config.js';
+import { passwordResetTokens } from '../src/auth/reset-tokens.table.js';
+import { postLikes, posts } from '../src/posts/posts.table.js';
+import { users } from '../src/users/users.table.js';
+import { loggerOptions } from '../src/platform/http/logging.js';
+import { solidImage } from './support/index.js';
 import {
   TEST_SECRET_KEY,
   createTestApp,
@@ -29,7 +31,7 @@ import {
   signUp,
   type App,
   type TestUser,
-} from './helpers.js';
+} from './support/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // The app and the operations of its OpenAPI document

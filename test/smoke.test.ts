@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, signUp, type TestApp } from './helpers.js';
+import { createTestApp, signUp, type TestApp } from './support/index.js';
 
 describe('smoke', () => {
   let t: TestApp;

@@ -1,31 +1,44 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { MessageResponse, StoredText, bearerAuth, errors } from '../http/schemas.js';
-import { rateLimited } from '../http/rate-limit.js';
-import { parseMultipartForm } from '../http/body-parsers.js';
-import { Email, NewPassword } from '../users/users.schemas.js';
+import type { FastifyRequest } from 'fastify';
+import { parseMultipartForm } from '../platform/http/body-parsers.js';
+import { rateLimited } from '../platform/http/rate-limit.js';
+import { MessageResponse, errors } from '../platform/http/schemas.js';
+import { UserPrivate } from '../users/users.schemas.js';
+import {
+  ChangePassword,
+  ForgotPassword,
+  LoginForm,
+  PasswordChanged,
+  Registration,
+  ResetPassword,
+  Token,
+} from './auth.schemas.js';
 
 const MAX_LOGIN_FORM_BYTES = 64 * 1024;
 const PASSWORD_UPDATED = 'Password updated successfully.';
 const RESET_REQUESTED = 'If an account with that email exists, a password reset link has been sent.';
 
-const Token = Type.Object(
-  { access_token: Type.String(), token_type: Type.Literal('bearer') },
-  { title: 'Token' },
-);
-
-// OAuth2's password grant, as FastAPI's OAuth2PasswordRequestForm: `username` holds the email.
-const LoginForm = Type.Object({
-  username: StoredText({ maxLength: 320 }),
-  password: Type.String({ maxLength: 4096 }),
-  grant_type: Type.Optional(Type.String()),
-  scope: Type.Optional(Type.String()),
-});
-
-const auth: FastifyPluginAsyncTypebox = async (app) => {
-  const { authService } = app;
+/** `/api/users`: registration, the login form, and passwords. */
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { authService, usersService } = app;
   const limits = app.config.rateLimits || undefined;
+
+  app.post(
+    '',
+    {
+      config: rateLimited(limits?.register),
+      schema: {
+        tags: ['users'],
+        summary: 'Register',
+        body: Registration,
+        response: { 201: UserPrivate, ...errors(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      const user = await authService.register(request.body);
+      return reply.code(201).send(usersService.privateView(user));
+    },
+  );
 
   // The login form is the only body here that may come as multipart: its own context holds the parser.
   // A login form is a few hundred bytes, so the parser reads it whole under Fastify's body limit (a
@@ -70,7 +83,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Mail a password reset link',
         description: 'Answers the same, at the same speed, whether or not the account exists.',
-        body: Type.Object({ email: Email }),
+        body: ForgotPassword,
         response: { 202: MessageResponse, ...errors(429) },
       },
     },
@@ -87,7 +100,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with the token from the mail',
-        body: Type.Object({ token: Type.String({ maxLength: 512 }), new_password: NewPassword }),
+        body: ResetPassword,
         response: { 200: MessageResponse, ...errors(400, 429) },
       },
     },
@@ -100,21 +113,13 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/me/password',
     {
-      onRequest: app.authenticate,
+      config: { access: 'signed-in' },
       schema: {
         tags: ['auth'],
         summary: 'Change the password',
         description: 'Revokes every other token of the user; use the token in the answer from now on.',
-        security: bearerAuth,
-        body: Type.Object({ current_password: Type.String({ maxLength: 4096 }), new_password: NewPassword }),
-        response: {
-          200: Type.Object({
-            message: Type.String(),
-            access_token: Type.String(),
-            token_type: Type.Literal('bearer'),
-          }),
-          ...errors(400, 401),
-        },
+        body: ChangePassword,
+        response: { 200: PasswordChanged, ...errors(400) },
       },
     },
     async (request) => ({
@@ -129,4 +134,4 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-export default auth;
+export default authRoutes;

@@ -1,32 +1,43 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { httpErrors } from '@fastify/sensible';
-import { and, eq, gt, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '../db/database.js';
-import { passwordResetTokens, users, type User } from '../db/schema.js';
-import type { JobQueue } from '../jobs/job-queue.js';
-import type { Mailer } from '../mail/mailer.js';
-import { passwordResetMail } from '../mail/templates/password-reset.js';
+import type { Database } from '../platform/database/database.js';
+import { InvalidError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../platform/errors.js';
+import { TOO_MANY_REQUESTS } from '../platform/http/rate-limit.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
+import type { Mailer } from '../platform/mail/mailer.js';
 import type { UsersService } from '../users/users.service.js';
+import type { User } from '../users/users.table.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { MAX_PASSWORD_LENGTH, hashPassword, spendVerificationTime, verifyPassword } from './passwords.js';
+import { passwordResetMail } from './reset-mail.js';
+import type { ResetTokensRepository } from './reset-tokens.repository.js';
 import type { AccessTokens } from './tokens.js';
 
 export const RESET_MAIL_JOB = 'password-reset-mail';
-export const TOO_MANY_REQUESTS = 'Too many requests. Try again later.';
+export const INCORRECT_LOGIN = 'Incorrect email or password.';
 
-interface AuthServiceOptions {
+export interface AuthServiceOptions {
   frontendUrl: string;
   resetTokenExpireMinutes: number;
 }
 
+export interface Registration {
+  username: string;
+  email: string;
+  password: string;
+}
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-/** Logins, and the three ways to change a password: forgot (mail), reset (token from the mail), change. */
+/**
+ * Signing up and in, and the three ways to change a password: forgot (mail), reset (token from the
+ * mail), change. The accounts themselves are the users feature's.
+ */
 export class AuthService {
   constructor(
     private readonly db: Database,
     private readonly users: UsersService,
+    private readonly resetTokens: ResetTokensRepository,
     private readonly tokens: AccessTokens,
     private readonly throttle: LoginThrottle,
     private readonly jobs: JobQueue,
@@ -37,26 +48,26 @@ export class AuthService {
     jobs.handle(RESET_MAIL_JOB, (payload) => this.sendPasswordResetMail(payload as { email: string }));
   }
 
+  /** A new account. Names are checked before the password is hashed, which is the slow part. */
+  async register({ username, email, password }: Registration): Promise<User> {
+    await this.users.assertAvailable({ username, email });
+    return this.users.create({ username, email, passwordHash: await hashPassword(password) });
+  }
+
   /**
    * A token for the right email and password. Every failure looks and lasts the same, whether or not
    * the account exists: an unknown email is verified against a dummy hash.
    */
   async login(email: string, password: string): Promise<string> {
     const lockedFor = await this.throttle.lockedFor(email);
-    if (lockedFor > 0) {
-      throw Object.assign(httpErrors.tooManyRequests(TOO_MANY_REQUESTS), {
-        headers: { 'retry-after': String(lockedFor) },
-      });
-    }
+    if (lockedFor > 0) throw new RateLimitedError(TOO_MANY_REQUESTS, lockedFor);
     const user = await this.users.findByEmail(email);
     const valid = user
       ? await verifyPassword(user.passwordHash, password)
       : await spendVerificationTime(password).then(() => false);
     if (!user || !valid) {
       await this.throttle.recordFailure(email);
-      throw Object.assign(httpErrors.unauthorized('Incorrect email or password.'), {
-        headers: { 'www-authenticate': 'Bearer' },
-      });
+      throw new UnauthenticatedError(INCORRECT_LOGIN);
     }
     await this.throttle.clear(email);
     return this.tokens.issue(user);
@@ -75,11 +86,7 @@ export class AuthService {
     if (!user) return;
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.options.resetTokenExpireMinutes * 60_000);
-    // A new request replaces every older token of the account.
-    await this.db.transaction(async (tx) => {
-      await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id));
-      await tx.insert(passwordResetTokens).values({ userId: user.id, tokenHash: sha256(token), expiresAt });
-    });
+    await this.resetTokens.replace(user.id, sha256(token), expiresAt);
     const resetLink = `${this.options.frontendUrl}/reset-password?token=${token}`;
     await this.mailer.send(
       passwordResetMail({
@@ -98,19 +105,10 @@ export class AuthService {
   async resetPassword(token: string, newPassword: string): Promise<void> {
     const passwordHash = await hashPassword(newPassword);
     const user = await this.db.transaction(async (tx) => {
-      const [spent] = await tx
-        .delete(passwordResetTokens)
-        .where(
-          and(
-            eq(passwordResetTokens.tokenHash, sha256(token)),
-            gt(passwordResetTokens.expiresAt, sql`now()`),
-          ),
-        )
-        .returning({ userId: passwordResetTokens.userId });
-      if (!spent) return undefined;
-      return this.setPassword(tx, spent.userId, passwordHash);
+      const userId = await this.resetTokens.spend(sha256(token), tx);
+      return userId === undefined ? undefined : this.setPassword(tx, userId, passwordHash);
     });
-    if (!user) throw httpErrors.badRequest('Invalid or expired reset token.');
+    if (!user) throw new InvalidError('Invalid or expired reset token.');
   }
 
   /** Changes the caller's password and returns a fresh token: every older one is revoked. */
@@ -118,20 +116,15 @@ export class AuthService {
     const correct =
       currentPassword.length <= MAX_PASSWORD_LENGTH &&
       (await verifyPassword(actor.passwordHash, currentPassword));
-    if (!correct) throw httpErrors.badRequest('Current password is incorrect.');
+    if (!correct) throw new InvalidError('Current password is incorrect.');
     const passwordHash = await hashPassword(newPassword);
     const user = await this.db.transaction((tx) => this.setPassword(tx, actor.id, passwordHash));
-    if (!user) throw httpErrors.notFound('User not found.');
+    if (!user) throw new NotFoundError('User not found.');
     return this.tokens.issue(user);
   }
 
   private async setPassword(tx: Database, userId: number, passwordHash: string): Promise<User | undefined> {
-    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId));
-    const [user] = await tx
-      .update(users)
-      .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1` })
-      .where(eq(users.id, userId))
-      .returning();
-    return user;
+    await this.resetTokens.deleteAllOf(userId, tx);
+    return this.users.setPassword(userId, passwordHash, tx);
   }
 }

@@ -1,41 +1,38 @@
-import { httpErrors } from '@fastify/sensible';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
-import type { User } from '../db/schema.js';
+import { ForbiddenError, UnauthenticatedError } from '../platform/errors.js';
 import type { UsersService } from '../users/users.service.js';
+import type { User } from '../users/users.table.js';
 import type { AccessTokens } from './tokens.js';
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** `onRequest` hook of every route that needs a signed-in user: it runs before the body is read. */
-    authenticate: (request: FastifyRequest) => Promise<void>;
-  }
   interface FastifyRequest {
-    /** The signed-in user; set by `authenticate`, so only routes that use it may read it. */
+    /** The signed-in user; set by `authenticate`, so only routes whose access is not public may read it. */
     user: User;
   }
 }
 
-function unauthorized(detail: string) {
-  return Object.assign(httpErrors.unauthorized(detail), { headers: { 'www-authenticate': 'Bearer' } });
+/**
+ * Provides `app.authenticate`, which the platform calls for every route that needs a signed-in user
+ * (platform/http/access.ts): a Bearer JWT whose signature, expiry and token version are good.
+ */
+export function provideAuthentication(app: FastifyInstance, tokens: AccessTokens, users: UsersService): void {
+  app.decorateRequest('user', null as unknown as User);
+
+  app.decorate('authenticate', async function (request: FastifyRequest) {
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ', 2);
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthenticatedError('Not authenticated');
+    const subject = await tokens.verify(token);
+    if (!subject) throw new UnauthenticatedError('Invalid authentication credentials.');
+    const user = await users.findById(subject.id);
+    if (!user) throw new UnauthenticatedError('User not found.');
+    // A password change or reset bumps the version, which revokes every token issued before it.
+    if (user.tokenVersion !== subject.tokenVersion)
+      throw new UnauthenticatedError('Invalid authentication credentials.');
+    request.user = user;
+  });
+
+  // Roles come with the people feature; until then no one has more than the user's rights.
+  app.decorate('requireRole', async function (_request: FastifyRequest, role: 'moderator' | 'admin') {
+    throw new ForbiddenError(`Only a ${role} may do this.`);
+  });
 }
-
-export default fp(
-  async function authenticate(app: FastifyInstance, options: { tokens: AccessTokens; users: UsersService }) {
-    app.decorateRequest('user', null as unknown as User);
-
-    app.decorate('authenticate', async function (request: FastifyRequest) {
-      const [scheme, token] = (request.headers.authorization ?? '').split(' ', 2);
-      if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('Not authenticated');
-      const subject = await options.tokens.verify(token);
-      if (!subject) throw unauthorized('Invalid authentication credentials.');
-      const user = await options.users.findById(subject.id);
-      if (!user) throw unauthorized('User not found.');
-      // A password change or reset bumps the version, which revokes every token issued before it.
-      if (user.tokenVersion !== subject.tokenVersion)
-        throw unauthorized('Invalid authentication credentials.');
-      request.user = user;
-    });
-  },
-  { name: 'authenticate' },
-);

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import type { RateLimit } from '../config.js';
+import type { RateLimit } from '../platform/config.js';
 
 /**
  * Counts failed logins per account (by the email typed, whether or not it exists, so the lock itself

@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
-import type { JwtAlgorithm } from '../config.js';
+import type { JwtAlgorithm } from '../platform/config.js';
 
 export interface TokenSubject {
   id: number;

@@ -1,34 +1,71 @@
-import { formatPostDate } from '../shared/dates.js';
-import { Layout, PostFields } from '../web/layout.js';
-import { attributeText } from '../web/render.js';
-import type { PostPageView, PostView } from './posts.service.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { NotFoundError } from '../platform/errors.js';
+import {
+  AuthorLine,
+  Avatar,
+  ConfirmModal,
+  DismissButton,
+  Field,
+  Modal,
+  PagedList,
+} from '../platform/web/components.js';
+import type { PageDocument } from '../platform/web/layout.js';
+import { attributeText } from '../platform/web/render.js';
+import type { UserPublic } from '../users/users.schemas.js';
+import { TITLE_MAX_LENGTH } from './limits.js';
+import type { Post, PostPage } from './posts.schemas.js';
 
-/** One post in a list or on its page. `src/client/post-card.ts` builds the same markup in the browser. */
-export function PostCard({ post, headingLevel = 2 }: { post: PostView; headingLevel?: 1 | 2 }) {
+// Ids in page paths must be whole numbers; anything else is simply a page that does not exist (404).
+const ID = '(^\\d{1,10}$)';
+
+/** The pages of posts: the feed, a post, a user's posts. They read through the same service as the API. */
+const postsPages: FastifyPluginAsyncTypebox = async (app) => {
+  const { postsService, usersService, config } = app;
+  const firstPage = { skip: 0, limit: config.postsPerPage };
+  const cached = { pageCache: 'rendered' as const };
+
+  for (const url of ['/', '/site/posts']) {
+    app.get(url, { schema: { hide: true }, config: cached }, async (_request, reply) =>
+      reply.page(feedPage(await postsService.page(firstPage))),
+    );
+  }
+
+  app.get(
+    `/posts/:post_id${ID}`,
+    { schema: { hide: true, params: Type.Object({ post_id: Type.Integer() }) }, config: cached },
+    async (request, reply) => {
+      const post = await postsService.get(request.params.post_id);
+      return reply.page(postPage(post, `${config.frontendUrl}/posts/${post.id}`));
+    },
+  );
+
+  app.get(
+    `/users/:user_id${ID}/posts`,
+    { schema: { hide: true, params: Type.Object({ user_id: Type.Integer() }) }, config: cached },
+    async (request, reply) => {
+      try {
+        const user = await usersService.get(request.params.user_id);
+        return reply.page(userPostsPage(user, await postsService.pageByUser(user.id, firstPage)));
+      } catch (error) {
+        if (error instanceof NotFoundError) return reply.callNotFound();
+        throw error;
+      }
+    },
+  );
+};
+
+export default postsPages;
+
+/** One post in a list or on its page. `browser/post-card.ts` builds the same markup in the browser. */
+export function PostCard({ post, headingLevel = 2 }: { post: Post; headingLevel?: 1 | 2 }) {
   const href = `/posts/${post.id}`;
   return (
     <article class="card post-card mb-3" data-post-id={String(post.id)}>
       <div class="card-body d-flex gap-3">
-        <img
-          class="avatar rounded-circle flex-shrink-0"
-          src={post.author.image_path}
-          alt=""
-          width="48"
-          height="48"
-          loading="lazy"
-        />
+        <Avatar src={post.author.image_path} />
         <div class="flex-grow-1 min-w-0">
-          <p class="small text-body-secondary mb-1">
-            <a class="author-link fw-semibold" href={`/users/${post.author.id}/posts`} safe>
-              {post.author.username}
-            </a>
-            {' · '}
-            <a class="post-date text-body-secondary" href={href}>
-              <time datetime={post.date_posted} safe>
-                {formatPostDate(post.date_posted)}
-              </time>
-            </a>
-          </p>
+          <AuthorLine author={post.author} date={post.date_posted} href={href} />
           {post.title !== null && <PostTitle title={post.title} href={href} level={headingLevel} />}
           <p class="post-content mb-0" safe>
             {post.content}
@@ -48,104 +85,170 @@ function PostTitle({ title, href, level }: { title: string; href: string; level:
   return level === 1 ? <h1 class="h3 post-title">{link}</h1> : <h2 class="h5 post-title">{link}</h2>;
 }
 
+/** A list of posts that the browser continues (Load More, or scrolling on a user's page). */
+function PostList({ page, source, emptyMessage }: { page: PostPage; source: string; emptyMessage: string }) {
+  return (
+    <PagedList
+      id="postList"
+      moreId="loadMore"
+      emptyId="emptyState"
+      label="Posts"
+      source={source}
+      limit={page.limit}
+      nextCursor={page.next_cursor}
+      emptyMessage={emptyMessage}
+      empty={page.posts.length === 0}
+    >
+      {page.posts.map((post) => (
+        <PostCard post={post} />
+      ))}
+    </PagedList>
+  );
+}
+
 /** The home page: the first page on the server, then "Load More" in the browser. */
-export function FeedPage({ page }: { page: PostPageView }) {
-  return (
-    <Layout title="Home" page="home" description="The latest posts.">
-      <h1 class="h3 mb-4">Latest posts</h1>
-      <PostList page={page} emptyMessage="No posts yet. Be the first to write one!" />
-      <div class="text-center">
-        <button type="button" class="btn btn-outline-primary" id="loadMore" hidden={!page.has_more}>
-          Load More
-        </button>
-      </div>
-    </Layout>
-  );
+export function feedPage(page: PostPage): PageDocument {
+  return {
+    title: 'Home',
+    script: 'posts/home',
+    description: 'The latest posts.',
+    body: (
+      <>
+        <h1 class="h3 mb-4">Latest posts</h1>
+        <PostList page={page} source="/api/posts" emptyMessage="No posts yet. Be the first to write one!" />
+      </>
+    ),
+  };
 }
 
-/** A list of posts that the browser continues from `data-next-cursor`. */
-export function PostList({
-  page,
-  emptyMessage,
-  source = '/api/posts',
-}: {
-  page: PostPageView;
-  emptyMessage: string;
-  source?: string;
-}) {
-  return (
-    <>
-      <section
-        id="postList"
-        aria-label="Posts"
-        aria-live="polite"
-        data-source={source}
-        data-limit={String(page.limit)}
-        data-next-cursor={page.next_cursor ?? ''}
-      >
-        {page.posts.map((post) => (
-          <PostCard post={post} />
-        ))}
-      </section>
-      <p class="text-body-secondary" id="emptyState" hidden={page.posts.length > 0} safe>
-        {emptyMessage}
-      </p>
-    </>
-  );
+/** "Posts by <username>": the first page on the server, infinite scroll in the browser. */
+export function userPostsPage(user: UserPublic, page: PostPage): PageDocument {
+  return {
+    title: `Posts by ${user.username}`,
+    script: 'posts/user-posts',
+    body: (
+      <>
+        <div class="d-flex align-items-center gap-3 mb-4">
+          <Avatar src={user.image_path} size={64} />
+          <h1 class="h3 mb-0" safe>
+            {`Posts by ${user.username}`}
+          </h1>
+          <span class="badge text-bg-secondary" safe>
+            {`${page.total} ${page.total === 1 ? 'post' : 'posts'}`}
+          </span>
+        </div>
+        <PostList page={page} source={`/api/users/${user.id}/posts`} emptyMessage="No posts yet." />
+        <div id="scrollSentinel" aria-hidden="true"></div>
+      </>
+    ),
+  };
 }
 
-export function PostPage({ post, url }: { post: PostView; url: string }) {
+export function postPage(post: Post, url: string): PageDocument {
   const title = post.title ?? `Post by ${post.author.username}`;
   const description = post.content.length > 200 ? `${post.content.slice(0, 197)}...` : post.content;
-  return (
-    <Layout
-      title={title}
-      page="post"
-      description={description}
-      meta={<SocialMeta title={title} description={description} url={url} image={post.author.image_path} />}
-    >
-      <div id="post" data-post-id={String(post.id)} data-author-id={String(post.author.id)}>
-        <PostCard post={post} headingLevel={1} />
-        <div class="d-flex flex-wrap gap-2 align-items-center">
-          <button
-            type="button"
-            class="btn btn-outline-danger btn-sm"
-            id="likeButton"
-            aria-pressed="false"
-            disabled
-          >
-            <span data-role="label">Like</span> (
-            <span data-role="count" safe>
-              {String(post.likes)}
-            </span>
-            )
-          </button>
-          <span class="when-signed-out small text-body-secondary">
-            <a href="/login">Log in</a> to like this post.
-          </span>
-          <span class="ms-auto" id="ownerControls" hidden>
-            <button
-              type="button"
-              class="btn btn-outline-secondary btn-sm me-2"
-              data-bs-toggle="modal"
-              data-bs-target="#editPostModal"
-            >
-              Edit
-            </button>
+  return {
+    title,
+    script: 'posts/post',
+    description,
+    meta: <SocialMeta title={title} description={description} url={url} image={post.author.image_path} />,
+    body: (
+      <>
+        <div id="post" data-post-id={String(post.id)} data-author-id={String(post.author.id)}>
+          <PostCard post={post} headingLevel={1} />
+          <div class="d-flex flex-wrap gap-2 align-items-center">
             <button
               type="button"
               class="btn btn-outline-danger btn-sm"
-              data-bs-toggle="modal"
-              data-bs-target="#deletePostModal"
+              id="likeButton"
+              aria-pressed="false"
+              disabled
             >
-              Delete
+              <span data-role="label">Like</span> (
+              <span data-role="count" safe>
+                {String(post.likes)}
+              </span>
+              )
             </button>
-          </span>
+            <span class="when-signed-out small text-body-secondary">
+              <a href="/login">Log in</a> to like this post.
+            </span>
+            <span class="ms-auto" id="ownerControls" hidden>
+              <button
+                type="button"
+                class="btn btn-outline-secondary btn-sm me-2"
+                data-bs-toggle="modal"
+                data-bs-target="#editPostModal"
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                class="btn btn-outline-danger btn-sm"
+                data-bs-toggle="modal"
+                data-bs-target="#deletePostModal"
+              >
+                Delete
+              </button>
+            </span>
+          </div>
         </div>
-      </div>
-      <EditPostModal post={post} />
-      <DeletePostModal />
-    </Layout>
+        <PostFormModal id="editPostModal" title="Edit Post" submitLabel="Save" post={post} />
+        <ConfirmModal
+          id="deletePostModal"
+          title="Delete Post?"
+          message="This cannot be undone."
+          confirmId="confirmDeletePost"
+        />
+      </>
+    ),
+  };
+}
+
+/**
+ * The form of a post in a dialog: New Post (in every page's layout) and Edit Post (on the post's page,
+ * opened with the post as it is).
+ */
+export function PostFormModal({
+  id,
+  title,
+  submitLabel,
+  post,
+}: {
+  id: 'newPostModal' | 'editPostModal';
+  title: string;
+  submitLabel: string;
+  post?: Post;
+}) {
+  const prefix = id.replace(/Modal$/, '');
+  return (
+    <Modal
+      id={id}
+      title={title}
+      as="form"
+      data={
+        post
+          ? { 'data-title': attributeText(post.title ?? ''), 'data-content': attributeText(post.content) }
+          : {}
+      }
+      footer={
+        <>
+          <DismissButton />
+          <button type="submit" class="btn btn-primary" safe>
+            {submitLabel}
+          </button>
+        </>
+      }
+    >
+      <Field
+        id={`${prefix}TitleInput`}
+        name="title"
+        label="Title"
+        labelNote="(optional)"
+        maxlength={TITLE_MAX_LENGTH}
+      />
+      <Field id={`${prefix}ContentInput`} name="content" label="Content" type="textarea" required />
+    </Modal>
   );
 }
 
@@ -175,77 +278,5 @@ function SocialMeta({
       <meta name="twitter:description" content={attributeText(description)} />
       <meta name="twitter:image" content={absoluteImage} />
     </>
-  );
-}
-
-function EditPostModal({ post }: { post: PostView }) {
-  return (
-    <div
-      class="modal fade"
-      id="editPostModal"
-      tabindex="-1"
-      aria-labelledby="editPostTitle"
-      aria-hidden="true"
-    >
-      <div class="modal-dialog">
-        <form
-          class="modal-content"
-          id="editPostForm"
-          novalidate
-          data-title={attributeText(post.title ?? '')}
-          data-content={attributeText(post.content)}
-        >
-          <div class="modal-header">
-            <h2 class="modal-title fs-5" id="editPostTitle">
-              Edit Post
-            </h2>
-            <button type="button" class="btn-close" data-bs-dismiss="modal" aria-label="Close"></button>
-          </div>
-          <div class="modal-body">
-            <PostFields prefix="editPost" />
-          </div>
-          <div class="modal-footer">
-            <button type="button" class="btn btn-secondary" data-bs-dismiss="modal">
-              Cancel
-            </button>
-            <button type="submit" class="btn btn-primary">
-              Save
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
-  );
-}
-
-function DeletePostModal() {
-  return (
-    <div
-      class="modal fade"
-      id="deletePostModal"
-      tabindex="-1"
-      aria-labelledby="deletePostTitle"
-      aria-hidden="true"
-    >
-      <div class="modal-dialog">
-        <div class="modal-content">
-          <div class="modal-header">
-            <h2 class="modal-title fs-5" id="deletePostTitle">
-              Delete Post?
-            </h2>
-            <button type="button" class="btn-close" data-bs-dismiss="modal" aria-label="Close"></button>
-          </div>
-          <div class="modal-body">This cannot be undone.</div>
-          <div class="modal-footer">
-            <button type="button" class="btn btn-secondary" data-bs-dismiss="modal">
-              Cancel
-            </button>
-            <button type="button" class="btn btn-danger" id="confirmDeletePost">
-              Delete
-            </button>
-          </div>
-        </div>
-      </div>
-    </div>
   );
 }

@@ -1,13 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PostIdParams, bearerAuth, errors } from '../http/schemas.js';
+import { IdParams, errors } from '../platform/http/schemas.js';
 import { LikeState, Post, PostCreate, PostPage, PostPageQuery, PostUpdate } from './posts.schemas.js';
 
-const posts: FastifyPluginAsyncTypebox = async (app) => {
+const PostIdParams = IdParams('post_id');
+
+/** `/api/posts` and `/api/users/{user_id}/posts`. */
+const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { postsService } = app;
 
   app.get(
-    '',
+    '/posts',
     {
       schema: {
         tags: ['posts'],
@@ -20,7 +23,21 @@ const posts: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/:post_id',
+    '/users/:user_id/posts',
+    {
+      schema: {
+        tags: ['users', 'posts'],
+        summary: "A user's posts, newest first",
+        params: IdParams('user_id'),
+        querystring: PostPageQuery,
+        response: { 200: PostPage, ...errors(404) },
+      },
+    },
+    async (request) => postsService.pageByUser(request.params.user_id, request.query),
+  );
+
+  app.get(
+    '/posts/:post_id',
     {
       schema: {
         tags: ['posts'],
@@ -33,64 +50,60 @@ const posts: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '',
+    '/posts',
     {
-      onRequest: app.authenticate,
+      config: { access: 'signed-in' },
       schema: {
         tags: ['posts'],
         summary: 'Write a post',
-        security: bearerAuth,
         body: PostCreate,
-        response: { 201: Post, ...errors(401) },
+        response: { 201: Post },
       },
     },
     async (request, reply) => reply.code(201).send(await postsService.create(request.user, request.body)),
   );
 
   app.put(
-    '/:post_id',
+    '/posts/:post_id',
     {
-      onRequest: app.authenticate,
+      config: { access: 'owner' },
       schema: {
         tags: ['posts'],
         summary: 'Replace a post',
         description: 'A missing title clears it.',
-        security: bearerAuth,
         params: PostIdParams,
         body: PostCreate,
-        response: { 200: Post, ...errors(401, 403, 404) },
+        response: { 200: Post, ...errors(403, 404) },
       },
     },
     async (request) => postsService.replace(request.user, request.params.post_id, request.body),
   );
 
   app.patch(
-    '/:post_id',
+    '/posts/:post_id',
     {
-      onRequest: app.authenticate,
+      config: { access: 'owner' },
       schema: {
         tags: ['posts'],
         summary: 'Change part of a post',
         description: 'Only the fields sent change; `title: null` clears the title.',
-        security: bearerAuth,
         params: PostIdParams,
         body: PostUpdate,
-        response: { 200: Post, ...errors(401, 403, 404) },
+        response: { 200: Post, ...errors(403, 404) },
       },
     },
     async (request) => postsService.update(request.user, request.params.post_id, request.body),
   );
 
   app.delete(
-    '/:post_id',
+    '/posts/:post_id',
     {
-      onRequest: app.authenticate,
+      config: { access: 'owner' },
       schema: {
         tags: ['posts'],
         summary: 'Delete a post',
-        security: bearerAuth,
         params: PostIdParams,
-        response: { 204: Type.Null(), ...errors(401, 403, 404) },
+        response: { 204: Type.Null(), ...errors(403, 404) },
       },
     },
     async (request, reply) => {
@@ -99,31 +112,20 @@ const posts: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const likeSchema = (summary: string) => ({
-    tags: ['posts'],
-    summary,
-    security: bearerAuth,
-    params: PostIdParams,
-    response: { 200: LikeState, ...errors(401, 404) },
+  const like = (summary: string) => ({
+    config: { access: 'signed-in' as const },
+    schema: { tags: ['posts'], summary, params: PostIdParams, response: { 200: LikeState, ...errors(404) } },
   });
 
-  app.get(
-    '/:post_id/like',
-    { onRequest: app.authenticate, schema: likeSchema("The signed-in user's like of a post") },
-    async (request) => postsService.likeState(request.user, request.params.post_id),
+  app.get('/posts/:post_id/like', like("The signed-in user's like of a post"), async (request) =>
+    postsService.likeState(request.user, request.params.post_id),
   );
-
-  app.post(
-    '/:post_id/like',
-    { onRequest: app.authenticate, schema: likeSchema('Like a post (idempotent)') },
-    async (request) => postsService.like(request.user, request.params.post_id),
+  app.post('/posts/:post_id/like', like('Like a post (idempotent)'), async (request) =>
+    postsService.like(request.user, request.params.post_id),
   );
-
-  app.delete(
-    '/:post_id/like',
-    { onRequest: app.authenticate, schema: likeSchema('Take a like back (idempotent)') },
-    async (request) => postsService.unlike(request.user, request.params.post_id),
+  app.delete('/posts/:post_id/like', like('Take a like back (idempotent)'), async (request) =>
+    postsService.unlike(request.user, request.params.post_id),
   );
 };
 
-export default posts;
+export default postsRoutes;

@@ -1,8 +1,9 @@
-import { Type } from 'typebox';
-import { PageQuery, StoredText } from '../http/schemas.js';
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery, StoredText } from '../platform/http/schemas.js';
 import { UserPublic } from '../users/users.schemas.js';
+import { TITLE_MAX_LENGTH } from './limits.js';
 
-const Title = StoredText({ maxLength: 100 });
+const Title = StoredText({ maxLength: TITLE_MAX_LENGTH });
 const Content = StoredText({ minLength: 1 });
 
 export const Post = Type.Object(
@@ -18,19 +19,10 @@ export const Post = Type.Object(
   { title: 'Post' },
 );
 
-export const PostPage = Type.Object(
-  {
-    posts: Type.Array(Post),
-    total: Type.Integer(),
-    skip: Type.Integer(),
-    limit: Type.Integer(),
-    has_more: Type.Boolean(),
-    next_cursor: Type.Union([Type.String(), Type.Null()], {
-      description: 'Pass as `cursor` to get the next page; null on the last page',
-    }),
-  },
-  { title: 'PostPage' },
-);
+export const PostPage = Page('posts', Post, 'PostPage');
+
+/** `skip`/`limit` as the original API, plus the cursor that pages without gaps or duplicates. */
+export const PostPageQuery = PageQuery(10);
 
 /** POST and PUT: the whole post. A missing or null title means no title. */
 export const PostCreate = Type.Object({
@@ -49,15 +41,8 @@ export const LikeState = Type.Object(
   { title: 'LikeState' },
 );
 
-/** `skip`/`limit` as the original API, plus an optional cursor that pages without gaps or duplicates. */
-export const PostPageQuery = Type.Object({
-  ...PageQuery(10).properties,
-  cursor: Type.Optional(
-    Type.String({
-      format: 'feed-cursor',
-      maxLength: 40,
-      description:
-        '`next_cursor` of the previous page: the page starts right after that post, even if posts were written meanwhile. `skip` is ignored when it is set.',
-    }),
-  ),
-});
+export type Post = Static<typeof Post>;
+export type PostPage = Static<typeof PostPage>;
+export type PostCreate = Static<typeof PostCreate>;
+export type PostUpdate = Static<typeof PostUpdate>;
+export type LikeState = Static<typeof LikeState>;

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { httpErrors } from '@fastify/sensible';
-import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '../db/database.js';
-import { users, type User } from '../db/schema.js';
-import { InvalidImageError, makeProfilePicture } from '../images/profile-picture.js';
-import type { Storage } from '../storage/storage.js';
-import { PICTURE_FOLDER } from './user-views.js';
-import type { UsersService } from './users.service.js';
+import { FailedError, ForbiddenError, InvalidError, NotFoundError } from '../platform/errors.js';
+import { InvalidImageError, transformImage } from '../platform/images/images.js';
+import type { Storage } from '../platform/storage/storage.js';
+import type { UserPrivate } from './users.schemas.js';
+import { PICTURE_FOLDER, type UsersService } from './users.service.js';
+import type { User } from './users.table.js';
 
 export const INVALID_IMAGE = 'Invalid image file. Please upload a valid image (JPEG, PNG, GIF, WebP).';
 export const UPLOAD_FAILED = 'Failed to upload image. Please try again.';
+
+/** The side of the square every profile picture is cut to. */
+export const PICTURE_SIZE = 300;
 
 /**
  * Profile pictures, in the order of SPEC section 7: make the JPEG, store it, point the user at it, then
@@ -18,64 +19,68 @@ export const UPLOAD_FAILED = 'Failed to upload image. Please try again.';
  */
 export class PicturesService {
   constructor(
-    private readonly db: Database,
     private readonly storage: Storage,
     private readonly users: UsersService,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  async replace(user: User, upload: Buffer): Promise<User> {
-    let picture: Buffer;
-    try {
-      picture = await makeProfilePicture(upload);
-    } catch (error) {
-      if (error instanceof InvalidImageError) throw httpErrors.badRequest(INVALID_IMAGE);
-      throw error;
-    }
+  /** Only the user may change their picture: checked before the upload is read. */
+  assertMayChange(actor: User, userId: number, action: 'update' | 'delete'): void {
+    if (actor.id !== userId) throw new ForbiddenError(`Not authorized to ${action} this user's picture`);
+  }
 
+  async replace(actor: User, userId: number, upload: Buffer): Promise<UserPrivate> {
+    this.assertMayChange(actor, userId, 'update');
+    const picture = await this.makePicture(upload);
     const imageFile = `${randomUUID()}.jpg`;
     const key = `${PICTURE_FOLDER}/${imageFile}`;
     try {
       await this.storage.put(key, picture, 'image/jpeg');
     } catch (error) {
       this.log.error({ err: error, key }, 'storing a profile picture failed; the user is unchanged');
-      throw Object.assign(httpErrors.internalServerError(UPLOAD_FAILED), { expose: true });
+      throw new FailedError(UPLOAD_FAILED);
     }
 
-    let change: { updated: User; previous: string | null } | undefined;
+    let change: Awaited<ReturnType<UsersService['setImageFile']>>;
     try {
-      change = await this.setImageFile(user.id, imageFile);
+      change = await this.users.setImageFile(actor.id, imageFile);
     } catch (error) {
       await this.users.deletePicture(imageFile);
       throw error;
     }
     if (!change) {
       await this.users.deletePicture(imageFile);
-      throw httpErrors.notFound('User not found.');
+      throw new NotFoundError('User not found.');
     }
     if (change.previous) await this.users.deletePicture(change.previous);
-    return change.updated;
+    return this.users.privateView(change.updated);
   }
 
-  async remove(user: User): Promise<User> {
-    if (!user.imageFile) throw httpErrors.badRequest('No profile picture to delete');
-    const change = await this.setImageFile(user.id, null);
-    if (!change) throw httpErrors.notFound('User not found.');
+  async remove(actor: User, userId: number): Promise<UserPrivate> {
+    this.assertMayChange(actor, userId, 'delete');
+    if (!actor.imageFile) throw new InvalidError('No profile picture to delete');
+    const change = await this.users.setImageFile(actor.id, null);
+    if (!change) throw new NotFoundError('User not found.');
     if (change.previous) await this.users.deletePicture(change.previous);
-    return change.updated;
+    return this.users.privateView(change.updated);
   }
 
-  /** Sets the picture and returns the one it replaced, read under the same row lock. */
-  private setImageFile(userId: number, imageFile: string | null) {
-    return this.db.transaction(async (tx) => {
-      const [current] = await tx
-        .select({ imageFile: users.imageFile })
-        .from(users)
-        .where(eq(users.id, userId))
-        .for('update');
-      if (!current) return undefined;
-      const [updated] = await tx.update(users).set({ imageFile }).where(eq(users.id, userId)).returning();
-      return updated && { updated, previous: current.imageFile };
-    });
+  /**
+   * A 300x300 JPEG: upright by its EXIF orientation, cover-cropped with Lanczos, transparency
+   * flattened onto white, quality 85, and no metadata (EXIF, GPS) at all.
+   */
+  private async makePicture(upload: Buffer): Promise<Buffer> {
+    try {
+      const { data } = await transformImage(upload, (image) =>
+        image
+          .resize(PICTURE_SIZE, PICTURE_SIZE, { fit: 'cover', kernel: 'lanczos3' })
+          .flatten({ background: '#ffffff' })
+          .jpeg({ quality: 85 }),
+      );
+      return data;
+    } catch (error) {
+      if (error instanceof InvalidImageError) throw new InvalidError(INVALID_IMAGE);
+      throw error;
+    }
   }
 }

@@ -1,9 +1,9 @@
-import { Type } from 'typebox';
-import { StoredText } from '../http/schemas.js';
+import { Type, type Static } from 'typebox';
+import { StoredText } from '../platform/http/schemas.js';
+import { EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH } from './limits.js';
 
-export const Username = StoredText({ minLength: 1, maxLength: 50 });
-export const Email = Type.String({ format: 'email', maxLength: 120 });
-export const NewPassword = StoredText({ minLength: 8, maxLength: 256 });
+export const Username = StoredText({ minLength: 1, maxLength: USERNAME_MAX_LENGTH });
+export const Email = Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH });
 
 const publicFields = {
   id: Type.Integer(),
@@ -15,9 +15,11 @@ const publicFields = {
 export const UserPublic = Type.Object(publicFields, { title: 'UserPublic' });
 export const UserPrivate = Type.Object({ ...publicFields, email: Type.String() }, { title: 'UserPrivate' });
 
-export const UserCreate = Type.Object({ username: Username, email: Email, password: NewPassword });
-
 export const UserUpdate = Type.Object({
   username: Type.Optional(Type.Union([Username, Type.Null()])),
   email: Type.Optional(Type.Union([Email, Type.Null()])),
 });
+
+export type UserPublic = Static<typeof UserPublic>;
+export type UserPrivate = Static<typeof UserPrivate>;
+export type UserUpdate = Static<typeof UserUpdate>;

@@ -1,15 +1,17 @@
-import { httpErrors } from '@fastify/sensible';
-import { asc, eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import { hashPassword } from '../auth/passwords.js';
-import type { Database } from '../db/database.js';
-import { violatedUniqueConstraint } from '../db/errors.js';
-import { users, type User } from '../db/schema.js';
-import type { Storage } from '../storage/storage.js';
-import { PICTURE_FOLDER } from './user-views.js';
+import type { Database } from '../platform/database/database.js';
+import { violatedUniqueConstraint } from '../platform/database/driver-errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
+import type { Storage } from '../platform/storage/storage.js';
+import type { AuthorRow } from './authors.js';
+import type { NewUser, UsersRepository } from './users.repository.js';
+import type { UserPrivate, UserPublic, UserUpdate } from './users.schemas.js';
+import type { User } from './users.table.js';
 
 export const USERNAME_TAKEN = 'Username already exists';
 export const EMAIL_TAKEN = 'Email already registered';
+export const DEFAULT_AVATAR = '/static/profile_pics/default.jpg';
+export const PICTURE_FOLDER = 'profile_pics';
 
 // The unique indexes are the real guard; the checks before a write only make the usual case cheap.
 const UNIQUE_INDEX_MESSAGES: Record<string, string> = {
@@ -17,87 +19,118 @@ const UNIQUE_INDEX_MESSAGES: Record<string, string> = {
   users_email_lower_key: EMAIL_TAKEN,
 };
 
-export interface Registration {
-  username: string;
-  email: string;
-  password: string;
-}
-
-export interface ProfileChanges {
-  username?: string | null | undefined;
-  email?: string | null | undefined;
-}
-
+/** Accounts and profiles: who exists, what they are called, and how they look in the API. */
 export class UsersService {
-  // Every authenticated request reads its user: prepared once (see PostsService).
-  private readonly userById;
-
   constructor(
-    private readonly db: Database,
+    private readonly users: UsersRepository,
     private readonly storage: Storage,
     private readonly log: FastifyBaseLogger,
-  ) {
-    this.userById = db
-      .select()
-      .from(users)
-      .where(eq(users.id, sql.placeholder('id')))
-      .prepare('user_by_id');
+  ) {}
+
+  // -- Views: the JSON shapes of the API and the pages ------------------------------------------
+
+  imagePath(imageFile: string | null): string {
+    return imageFile === null ? DEFAULT_AVATAR : this.storage.publicUrl(`${PICTURE_FOLDER}/${imageFile}`);
   }
 
-  async register({ username, email, password }: Registration): Promise<User> {
-    email = email.toLowerCase();
-    await this.assertAvailable({ username, email });
-    const passwordHash = await hashPassword(password);
-    const [user] = await this.writeProfile(() =>
-      this.db.insert(users).values({ username, email, passwordHash }).returning(),
-    );
-    if (!user) throw new Error('insert returned no row');
-    return user;
+  publicView(user: AuthorRow): UserPublic {
+    return {
+      id: user.id,
+      username: user.username,
+      image_file: user.imageFile,
+      image_path: this.imagePath(user.imageFile),
+    };
   }
 
-  async findById(id: number): Promise<User | undefined> {
-    const [user] = await this.userById.execute({ id });
-    return user;
+  privateView(user: User): UserPrivate {
+    return { ...this.publicView(user), email: user.email };
   }
 
-  async findByEmail(email: string): Promise<User | undefined> {
-    const [user] = await this.db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.email}) = lower(${email})`);
-    return user;
+  // -- Reads ------------------------------------------------------------------------------------
+
+  async get(id: number): Promise<UserPublic> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundError('User not found');
+    return this.publicView(user);
   }
 
-  list(page: { skip: number; limit: number }): Promise<User[]> {
-    return this.db.select().from(users).orderBy(asc(users.id)).offset(page.skip).limit(page.limit);
+  async list(page: { skip: number; limit: number }): Promise<UserPublic[]> {
+    const rows = await this.users.list(page.skip, page.limit);
+    return rows.map((user) => this.publicView(user));
   }
 
-  async update(actor: User, id: number, changes: ProfileChanges): Promise<User> {
-    const target = await this.findById(id);
-    if (!target) throw httpErrors.notFound('User not found.');
-    if (target.id !== actor.id) throw httpErrors.forbidden('Not authorized to update this user.');
+  /** The account behind a token: the whole row, for the authentication hook. */
+  findById(id: number): Promise<User | undefined> {
+    return this.users.findById(id);
+  }
+
+  findByEmail(email: string): Promise<User | undefined> {
+    return this.users.findByEmail(email);
+  }
+
+  /** How many posts the user has written, or undefined when there is no such user. */
+  postCount(id: number): Promise<number | undefined> {
+    return this.users.postCount(id);
+  }
+
+  authorIds(limit: number): Promise<number[]> {
+    return this.users.authorIds(limit);
+  }
+
+  // -- Writes -----------------------------------------------------------------------------------
+
+  /**
+   * A new account. Call `assertAvailable` first for the usual answer; the unique indexes still turn a
+   * lost race into the same ConflictError.
+   */
+  create(user: NewUser): Promise<User> {
+    return this.writeProfile(() => this.users.insert({ ...user, email: user.email.toLowerCase() }));
+  }
+
+  /**
+   * Throws ConflictError when the username or the email belongs to another account; the username is
+   * checked first, as the original did.
+   */
+  async assertAvailable(wanted: { username?: string; email?: string }, exceptId?: number): Promise<void> {
+    if (wanted.username !== undefined && (await this.users.isTaken('username', wanted.username, exceptId))) {
+      throw new ConflictError(USERNAME_TAKEN);
+    }
+    if (wanted.email !== undefined && (await this.users.isTaken('email', wanted.email, exceptId))) {
+      throw new ConflictError(EMAIL_TAKEN);
+    }
+  }
+
+  async update(actor: User, id: number, changes: UserUpdate): Promise<UserPrivate> {
+    const target = await this.users.findById(id);
+    if (!target) throw new NotFoundError('User not found.');
+    if (target.id !== actor.id) throw new ForbiddenError('Not authorized to update this user.');
 
     const username = changes.username ?? undefined;
     const email = changes.email?.toLowerCase() ?? undefined;
-    if (username === undefined && email === undefined) return target;
+    if (username === undefined && email === undefined) return this.privateView(target);
     await this.assertAvailable({ username, email }, target.id);
-    const [updated] = await this.writeProfile(() =>
-      this.db.update(users).set({ username, email }).where(eq(users.id, target.id)).returning(),
-    );
-    if (!updated) throw httpErrors.notFound('User not found.');
-    return updated;
+    const updated = await this.writeProfile(() => this.users.update(target.id, { username, email }));
+    if (!updated) throw new NotFoundError('User not found.');
+    return this.privateView(updated);
   }
 
   /** Deletes the user with their posts, likes and reset tokens (cascades), then their stored picture. */
   async delete(actor: User, id: number): Promise<void> {
-    const target = await this.findById(id);
-    if (!target) throw httpErrors.notFound('User not found.');
-    if (target.id !== actor.id) throw httpErrors.forbidden('Not authorized to delete this user.');
-    const [deleted] = await this.db
-      .delete(users)
-      .where(eq(users.id, target.id))
-      .returning({ imageFile: users.imageFile });
+    const target = await this.users.findById(id);
+    if (!target) throw new NotFoundError('User not found.');
+    if (target.id !== actor.id) throw new ForbiddenError('Not authorized to delete this user.');
+    const deleted = await this.users.delete(target.id);
     if (deleted?.imageFile) await this.deletePicture(deleted.imageFile);
+  }
+
+  /** Sets a new password hash and revokes every token of the user; `db` joins a caller's transaction. */
+  setPassword(id: number, passwordHash: string, db?: Database): Promise<User | undefined> {
+    return this.users.setPassword(id, passwordHash, db);
+  }
+
+  /** Points the user at a stored picture (or none); returns the user and the picture it replaced. */
+  setImageFile(id: number, imageFile: string | null) {
+    return this.users.setImageFile(id, imageFile);
   }
 
   /** Removes a stored picture that nothing points at any more; a failure leaves an orphan, logged. */
@@ -109,40 +142,13 @@ export class UsersService {
     }
   }
 
-  private async assertAvailable(
-    wanted: { username?: string | undefined; email?: string | undefined },
-    exceptId?: number,
-  ) {
-    if (
-      wanted.username !== undefined &&
-      (await this.isTaken(sql`lower(${users.username}) = lower(${wanted.username})`, exceptId))
-    ) {
-      throw httpErrors.badRequest(USERNAME_TAKEN);
-    }
-    if (
-      wanted.email !== undefined &&
-      (await this.isTaken(sql`lower(${users.email}) = lower(${wanted.email})`, exceptId))
-    ) {
-      throw httpErrors.badRequest(EMAIL_TAKEN);
-    }
-  }
-
-  private async isTaken(condition: ReturnType<typeof sql>, exceptId: number | undefined): Promise<boolean> {
-    const [row] = await this.db
-      .select({ id: users.id })
-      .from(users)
-      .where(exceptId === undefined ? condition : sql`${condition} AND ${users.id} <> ${exceptId}`)
-      .limit(1);
-    return row !== undefined;
-  }
-
   /** Runs an insert or update of a profile, turning a lost race on a unique index into the usual 400. */
   private async writeProfile<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {
       const message = UNIQUE_INDEX_MESSAGES[violatedUniqueConstraint(error) ?? ''];
-      if (message) throw httpErrors.badRequest(message);
+      if (message) throw new ConflictError(message);
       throw error;
     }
   }

@@ -1,4 +1,0 @@
-import { feedLoader } from '../feed.js';
-
-// The home page's first page is rendered by the server; "Load More" appends the next ones.
-feedLoader();

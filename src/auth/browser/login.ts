@@ -1,0 +1,10 @@
+import { api } from '../../platform/web/browser/api.js';
+import { byId, field, onSubmit } from '../../platform/web/browser/dom.js';
+import { storeToken } from '../../platform/web/browser/session.js';
+
+onSubmit(byId<HTMLFormElement>('loginForm'), async (data) => {
+  const form = new URLSearchParams({ username: field(data, 'username'), password: field(data, 'password') });
+  const { access_token } = await api<{ access_token: string }>('/api/users/token', { method: 'POST', form });
+  storeToken(access_token);
+  window.location.assign('/');
+});

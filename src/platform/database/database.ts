@@ -1,0 +1,121 @@
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+
+/** The query builder, the same type whichever engine is behind it (a transaction has it too). */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface DatabaseConnection {
+  db: Database;
+  /** Resolves when the database answers `SELECT 1`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Connections of the pool by state (PostgreSQL only: the embedded database has one). */
+  poolStats?: () => PoolStats;
+}
+
+interface Logger {
+  error(payload: object, message: string): void;
+  info(message: string): void;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+
+// Bounded, so that a load balancer hears "unhealthy" quickly rather than nothing.
+const PING_TIMEOUT_MS = 2_000;
+
+async function answersWithin(ms: number, query: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([query, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Any constant works as long as every instance of the app uses the same one.
+const MIGRATION_LOCK_KEY = 7_283_612_001;
+
+export async function openDatabase(config: DatabaseConfig, log: Logger): Promise<DatabaseConnection> {
+  return config.kind === 'postgres' ? openPostgres(config, log) : openPglite(config, log);
+}
+
+async function openPglite(
+  config: Extract<DatabaseConfig, { kind: 'pglite' }>,
+  log: Logger,
+): Promise<DatabaseConnection> {
+  // Loaded only in the embedded mode: a production start on PostgreSQL never pays for the WASM build.
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
+  const client = await PGlite.create(config.dataDir ?? 'memory://');
+  const db = drizzlePglite({ client }) as unknown as Database;
+  if (config.migrateOnStart) {
+    // One process owns an embedded database, so there is nobody to take a lock against.
+    await migratePglite(db as never, { migrationsFolder });
+    log.info('database migrations are up to date');
+  }
+  return {
+    db,
+    ping: () => answersWithin(PING_TIMEOUT_MS, client.query('SELECT 1')),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(
+  config: Extract<DatabaseConfig, { kind: 'postgres' }>,
+  log: Logger,
+): Promise<DatabaseConnection> {
+  if (config.migrateOnStart) await migratePostgres(config.url);
+  log.info('database migrations are up to date');
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolMax,
+    // A request must fail fast rather than hang while the server is away.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A database that stops answering turns requests into 503s within seconds, not minutes. The
+    // slowest query here, a deep offset page, takes well under this.
+    query_timeout: 8_000,
+    keepAlive: true,
+  });
+  // An idle client that loses its server emits here; without a listener the process would exit.
+  pool.on('error', (error) => log.error({ err: error }, 'idle database connection failed'));
+  const db = drizzlePg({ client: pool }) as unknown as Database;
+  return {
+    db,
+    ping: () => answersWithin(PING_TIMEOUT_MS, pool.query('SELECT 1')),
+    close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
+}
+
+/**
+ * Applies pending migrations on one dedicated connection that holds a session advisory lock, so that
+ * replicas starting together run them once: the others wait, then find nothing left to do.
+ */
+export async function migratePostgres(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg({ client }), { migrationsFolder });
+  } finally {
+    // Closing the session releases the lock even if unlocking is never reached.
+    await client.end();
+  }
+}

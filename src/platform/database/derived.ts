@@ -1,0 +1,173 @@
+import { getTableName } from 'drizzle-orm';
+import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+
+/**
+ * Data the database keeps up to date by itself, declared beside the tables it depends on:
+ *
+ * - `shownOnPages(table)`: a change to the table changes the content version, from which page and API
+ *   ETags are built (platform/http/page-cache.ts), so a cached page is never older than the data.
+ * - `counted(...)`: a count of rows kept in a column or in a `counters` row, in the same transaction as
+ *   the change, so a total is read from one row instead of counted.
+ *
+ * Both are statement-level triggers. `npm run db:generate` (scripts/db-generate.ts) finds every
+ * declaration exported by a `*.table.ts` file and writes a migration for the new or changed ones, so
+ * no feature writes a trigger by hand. The SQL below is that migration's text.
+ */
+export interface Derived {
+  readonly [DERIVED]: true;
+  /** Unique among declarations; names the trigger function and the triggers. */
+  readonly name: string;
+  /** Statements that create (or replace) it, backfilling what it keeps. */
+  readonly create: string[];
+  /** Statements that remove it. */
+  readonly drop: string[];
+}
+
+const DERIVED = Symbol.for('fastblog.database.derived');
+
+export function isDerived(value: unknown): value is Derived {
+  return typeof value === 'object' && value !== null && DERIVED in value;
+}
+
+const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+
+type Event = 'insert' | 'update' | 'delete';
+
+/**
+ * Every insert, update or delete on `table` bumps the content version. `updateOf` limits updates to
+ * the columns that pages show (a user's password change is not news).
+ */
+export function shownOnPages(table: PgTable, options: { on?: Event[]; updateOf?: PgColumn[] } = {}): Derived {
+  const tableName = getTableName(table);
+  const name = `${tableName}_content_version`;
+  const events = (options.on ?? ['insert', 'update', 'delete']).map((event) =>
+    event === 'update' && options.updateOf
+      ? `UPDATE OF ${options.updateOf.map((column) => quote(column.name)).join(', ')}`
+      : event.toUpperCase(),
+  );
+  return {
+    [DERIVED]: true,
+    name,
+    create: [
+      `CREATE OR REPLACE TRIGGER ${quote(name)} AFTER ${events.join(' OR ')} ON ${quote(tableName)}
+  FOR EACH STATEMENT EXECUTE FUNCTION "content_version_bump"();`,
+    ],
+    drop: [`DROP TRIGGER IF EXISTS ${quote(name)} ON ${quote(tableName)};`],
+  };
+}
+
+export interface CountOptions {
+  /** The rows counted. */
+  rows: PgTable;
+  /** Only rows for which this holds, as SQL over the counted table's unqualified column names. */
+  where?: string;
+}
+
+export interface ColumnCountOptions extends CountOptions {
+  /** Kept in this integer column of another table, one count per row... */
+  into: PgColumn;
+  /** ...matched by this column of the counted rows (a foreign key to the other table's `id`). */
+  by: PgColumn;
+  /** Set when an update can move a row to another key or in or out of `where`. */
+  changesOnUpdate?: boolean;
+}
+
+export interface TotalCountOptions extends CountOptions {
+  /** Kept in the `counters` row of this name. */
+  total: string;
+  changesOnUpdate?: boolean;
+}
+
+/**
+ * A count of `rows` kept by triggers: per row of another table (`into` + `by`, such as a user's number
+ * of posts) or as one total (`total`, a row of `counters`). Creating the declaration counts the rows
+ * that exist, so it can be added to a table that already holds data.
+ */
+export function counted(options: ColumnCountOptions | TotalCountOptions): Derived {
+  const source = getTableName(options.rows);
+  const where = options.where ? ` WHERE ${options.where}` : '';
+  const name =
+    'total' in options ? `${options.total}_total` : `${tableOf(options.into)}_${options.into.name}`;
+  const fn = quote(`${name}_count`);
+
+  let change: (rows: string, sign: '+' | '-') => string;
+  let net: string;
+  let backfill: string[];
+  if ('total' in options) {
+    const row = `'${options.total.replaceAll("'", "''")}'`;
+    change = (rows, sign) =>
+      `UPDATE "counters" SET "value" = "value" ${sign} (SELECT count(*) FROM ${rows}${where}) WHERE "name" = ${row};`;
+    net = `UPDATE "counters" SET "value" = "value"
+      + (SELECT count(*) FROM "added"${where}) - (SELECT count(*) FROM "removed"${where}) WHERE "name" = ${row};`;
+    backfill = [
+      `INSERT INTO "counters" ("name", "value") SELECT ${row}, count(*) FROM ${quote(source)}${where}
+  ON CONFLICT ("name") DO UPDATE SET "value" = EXCLUDED."value";`,
+    ];
+  } else {
+    const target = quote(tableOf(options.into));
+    const column = quote(options.into.name);
+    const key = quote(options.by.name);
+    change = (rows, sign) =>
+      `UPDATE ${target} SET ${column} = ${target}.${column} ${sign} "change"."n"
+      FROM (SELECT ${key} AS "key", count(*) AS "n" FROM ${rows}${where} GROUP BY ${key}) AS "change"
+      WHERE ${target}."id" = "change"."key";`;
+    net = `UPDATE ${target} SET ${column} = ${target}.${column} + "change"."n"
+      FROM (SELECT "key", sum("n") AS "n" FROM (
+          SELECT ${key} AS "key", 1 AS "n" FROM "added"${where}
+          UNION ALL SELECT ${key}, -1 FROM "removed"${where}) AS "moved"
+        GROUP BY "key" HAVING sum("n") <> 0) AS "change"
+      WHERE ${target}."id" = "change"."key";`;
+    // Writes only the rows whose count is wrong, so a backfill on a large table stays cheap.
+    backfill = [
+      `UPDATE ${target} SET ${column} = "fresh"."n"
+  FROM (SELECT ${target}."id", coalesce("counts"."n", 0) AS "n" FROM ${target}
+    LEFT JOIN (SELECT ${key} AS "key", count(*) AS "n" FROM ${quote(source)}${where} GROUP BY ${key}) AS "counts"
+    ON "counts"."key" = ${target}."id") AS "fresh"
+  WHERE ${target}."id" = "fresh"."id" AND ${target}.${column} <> "fresh"."n";`,
+    ];
+  }
+
+  const trigger = (event: Event, referencing: string) =>
+    `CREATE TRIGGER ${quote(`${name}_on_${event}`)} AFTER ${event.toUpperCase()} ON ${quote(source)}
+  REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
+  const events: Event[] = options.changesOnUpdate ? ['insert', 'delete', 'update'] : ['insert', 'delete'];
+
+  return {
+    [DERIVED]: true,
+    name,
+    create: [
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    ${change('"added"', '+')}
+  ELSIF TG_OP = 'DELETE' THEN
+    ${change('"removed"', '-')}
+  ELSE
+    ${net}
+  END IF;
+  RETURN NULL;
+END $$;`,
+      ...events.map((event) =>
+        trigger(
+          event,
+          event === 'insert'
+            ? 'NEW TABLE AS "added"'
+            : event === 'delete'
+              ? 'OLD TABLE AS "removed"'
+              : 'OLD TABLE AS "removed" NEW TABLE AS "added"',
+        ),
+      ),
+      ...backfill,
+    ],
+    drop: [
+      ...(['insert', 'delete', 'update'] as const).map(
+        (event) => `DROP TRIGGER IF EXISTS ${quote(`${name}_on_${event}`)} ON ${quote(source)};`,
+      ),
+      `DROP FUNCTION IF EXISTS ${fn}();`,
+    ],
+  };
+}
+
+function tableOf(column: PgColumn): string {
+  return getTableConfig(column.table).name;
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
+import type { Counters } from '../database/counters.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The answer depends on the path and the content version only, so it is the same for every visitor:
+     * `etag` answers a conditional request with 304 before the handler runs; `rendered` also keeps the
+     * rendered body under its ETag and serves it again without running the handler.
+     */
+    pageCache?: 'etag' | 'rendered';
+  }
+}
+
+/**
+ * Public pages are the same for every visitor, so a shared cache (a CDN) may keep them briefly and then
+ * revalidate. Browsers revalidate every time; the answer is a 304 whenever nothing changed.
+ */
+export const PAGE_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300';
+
+/** Rendered pages kept per process, by the length of their text. */
+const RENDER_CACHE_CHARS = 4 * 1024 * 1024;
+
+// Identifies the code that renders the pages: a deploy changes every ETag, even with the same data.
+const buildId = (() => {
+  try {
+    return readFileSync(new URL('../../../dist/build-id', import.meta.url), 'utf8').trim();
+  } catch {
+    return createHash('sha256')
+      .update(String(process.pid) + Date.now())
+      .digest('base64url')
+      .slice(0, 12);
+  }
+})();
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+interface RenderedPage {
+  type: string;
+  body: string;
+}
+
+/**
+ * ETags and the render cache for the routes that ask for them (`config: { pageCache }`). The ETag is
+ * made of the build and the content version, a counter that triggers bump in the same transaction as
+ * every change to a table declared `shownOnPages` (platform/database/derived.ts). A strong ETag
+ * promises the same bytes for the same tag, so what a `rendered` route sent is kept under it: the
+ * version is read before the route's own queries, so a kept page is never older than its tag.
+ */
+export default fp(
+  async function pageCache(app: FastifyInstance, options: { counters: Counters }) {
+    const rendered = new LRUCache<string, RenderedPage>({
+      maxSize: RENDER_CACHE_CHARS,
+      sizeCalculation: (page) => page.body.length + page.type.length,
+    });
+    // Kept pages ignore their query string.
+    const keyOf = (request: FastifyRequest, etag: string) => `${etag} ${request.url.split('?', 1)[0]}`;
+
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      const mode = request.routeOptions.config.pageCache;
+      if (mode === undefined) return;
+      const etag = `"${buildId}.${await options.counters.contentVersion()}"`;
+      reply.header('etag', etag).header('cache-control', PAGE_CACHE_CONTROL);
+      if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      const page = mode === 'rendered' ? rendered.get(keyOf(request, etag)) : undefined;
+      if (page) return reply.type(page.type).send(page.body);
+    });
+
+    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      const etag = reply.getHeader('etag');
+      if (
+        request.routeOptions.config.pageCache === 'rendered' &&
+        reply.statusCode === 200 &&
+        typeof payload === 'string' &&
+        typeof etag === 'string'
+      ) {
+        const key = keyOf(request, etag);
+        if (!rendered.has(key))
+          rendered.set(key, { type: String(reply.getHeader('content-type')), body: payload });
+      }
+      return payload;
+    });
+  },
+  { name: 'page-cache' },
+);

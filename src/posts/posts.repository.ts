@@ -1,0 +1,152 @@
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../platform/database/database.js';
+import { isForeignKeyViolation } from '../platform/database/driver-errors.js';
+import { prepared } from '../platform/database/prepared.js';
+import type { PageQuery } from '../platform/paging.js';
+import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
+import { postLikes, posts, type PostRow } from './posts.table.js';
+
+export interface PostWithAuthor {
+  post: PostRow;
+  author: AuthorRow;
+}
+
+export interface PostFields {
+  title: string | null;
+  content: string;
+}
+
+// Newest first; the id breaks ties between posts of the same millisecond, so pages never overlap.
+const feedOrder = [desc(posts.datePosted), desc(posts.id)];
+const placeholder = sql.placeholder;
+
+/** The only code that reads or writes `posts` and `post_likes`. */
+export class PostsRepository {
+  /** The hot reads, prepared once (see platform/database/prepared.ts); the plan tests explain these. */
+  readonly statements;
+
+  constructor(private readonly db: Database) {
+    const withAuthors = () =>
+      db
+        .select({ post: posts, author: authorColumns })
+        .from(posts)
+        .innerJoin(...joinAuthor(posts.userId))
+        .$dynamic();
+    const afterCursor = sql`(${posts.datePosted}, ${posts.id}) < (${placeholder('afterDate')}, ${placeholder('afterId')})`;
+    const byAuthor = eq(posts.userId, placeholder('userId'));
+    const offsetPage = (name: string, filter?: SQL) =>
+      prepared(
+        name,
+        withAuthors()
+          .where(filter)
+          .orderBy(...feedOrder)
+          .offset(placeholder('skip'))
+          .limit(placeholder('limit')),
+      );
+    const pageAfter = (name: string, filter?: SQL) =>
+      prepared(
+        name,
+        withAuthors()
+          .where(and(filter, afterCursor))
+          .orderBy(...feedOrder)
+          .limit(placeholder('limit')),
+      );
+    this.statements = {
+      feed: { offset: offsetPage('feed_offset'), after: pageAfter('feed_after') },
+      byAuthor: {
+        offset: offsetPage('author_feed_offset', byAuthor),
+        after: pageAfter('author_feed_after', byAuthor),
+      },
+      byId: prepared('post_by_id', withAuthors().where(eq(posts.id, placeholder('id')))),
+    };
+  }
+
+  /** One page of the feed (`userId` unset) or of one author's posts, newest first. */
+  page(query: PageQuery, userId?: number): Promise<PostWithAuthor[]> {
+    const statements = userId === undefined ? this.statements.feed : this.statements.byAuthor;
+    return query.after
+      ? statements.after.execute({
+          userId,
+          afterDate: query.after.at,
+          afterId: query.after.id,
+          limit: query.limit,
+        })
+      : statements.offset.execute({ userId, skip: query.skip, limit: query.limit });
+  }
+
+  async findById(id: number): Promise<PostWithAuthor | undefined> {
+    const [row] = await this.statements.byId.execute({ id });
+    return row;
+  }
+
+  async exists(id: number): Promise<boolean> {
+    const [row] = await this.db.select({ id: posts.id }).from(posts).where(eq(posts.id, id));
+    return row !== undefined;
+  }
+
+  async insert(userId: number, fields: PostFields): Promise<PostRow> {
+    const [post] = await this.db
+      .insert(posts)
+      .values({ ...fields, userId })
+      .returning();
+    if (!post) throw new Error('insert returned no row');
+    return post;
+  }
+
+  /** Changes the post if it is the user's; undefined when there is no such post of theirs. */
+  async updateOwn(userId: number, id: number, changes: Partial<PostFields>): Promise<PostRow | undefined> {
+    const own = and(eq(posts.id, id), eq(posts.userId, userId));
+    const [post] =
+      changes.title === undefined && changes.content === undefined
+        ? await this.db.select().from(posts).where(own)
+        : await this.db.update(posts).set(changes).where(own).returning();
+    return post;
+  }
+
+  /** Deletes the post if it is the user's; false when there is no such post of theirs. */
+  async deleteOwn(userId: number, id: number): Promise<boolean> {
+    const [deleted] = await this.db
+      .delete(posts)
+      .where(and(eq(posts.id, id), eq(posts.userId, userId)))
+      .returning({ id: posts.id });
+    return deleted !== undefined;
+  }
+
+  /** Adds the user's like (once); false when the post does not exist. */
+  async like(userId: number, postId: number): Promise<boolean> {
+    try {
+      await this.db.insert(postLikes).values({ postId, userId }).onConflictDoNothing();
+      return true;
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async unlike(userId: number, postId: number): Promise<void> {
+    await this.db.delete(postLikes).where(and(eq(postLikes.postId, postId), eq(postLikes.userId, userId)));
+  }
+
+  async likedBy(userId: number, postId: number): Promise<boolean> {
+    const [mine] = await this.db
+      .select({ postId: postLikes.postId })
+      .from(postLikes)
+      .where(and(eq(postLikes.postId, postId), eq(postLikes.userId, userId)));
+    return mine !== undefined;
+  }
+
+  /** The post's number of likes, or undefined when there is no such post. */
+  async likeCount(postId: number): Promise<number | undefined> {
+    const [row] = await this.db.select({ likes: posts.likes }).from(posts).where(eq(posts.id, postId));
+    return row?.likes;
+  }
+
+  /** The newest posts' ids and dates, for the sitemap. */
+  newest(limit: number): Promise<{ id: number; datePosted: Date }[]> {
+    return this.db
+      .select({ id: posts.id, datePosted: posts.datePosted })
+      .from(posts)
+      .orderBy(...feedOrder)
+      .limit(limit);
+  }
+}

@@ -1,0 +1,17 @@
+import { eq } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { users, type User } from './users.table.js';
+
+/**
+ * The author of a post, a comment, or whatever another feature lists with its writer: the columns its
+ * `UserPublic` view needs, and the join that reads them in the same query. The users feature owns the
+ * table; other repositories join through this, never through the columns themselves.
+ */
+export const authorColumns = { id: users.id, username: users.username, imageFile: users.imageFile };
+
+export type AuthorRow = Pick<User, 'id' | 'username' | 'imageFile'>;
+
+/** The arguments of `.innerJoin()` that bring in the author named by `userId`. */
+export function joinAuthor(userId: PgColumn) {
+  return [users, eq(users.id, userId)] as const;
+}

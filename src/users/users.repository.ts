@@ -1,0 +1,121 @@
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { Database } from '../platform/database/database.js';
+import { prepared } from '../platform/database/prepared.js';
+import { users, type User } from './users.table.js';
+
+export interface NewUser {
+  username: string;
+  email: string;
+  passwordHash: string;
+}
+
+/** The only code that reads or writes the `users` table. */
+export class UsersRepository {
+  readonly statements;
+
+  constructor(private readonly db: Database) {
+    this.statements = {
+      // Every authenticated request reads its user.
+      byId: prepared(
+        'user_by_id',
+        db
+          .select()
+          .from(users)
+          .where(eq(users.id, sql.placeholder('id'))),
+      ),
+    };
+  }
+
+  async findById(id: number): Promise<User | undefined> {
+    const [user] = await this.statements.byId.execute({ id });
+    return user;
+  }
+
+  async findByEmail(email: string): Promise<User | undefined> {
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email})`);
+    return user;
+  }
+
+  /** Whether another user (not `exceptId`) has this username or email, compared without case. */
+  async isTaken(field: 'username' | 'email', value: string, exceptId?: number): Promise<boolean> {
+    const column = field === 'username' ? users.username : users.email;
+    const [row] = await this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(
+          sql`lower(${column}) = lower(${value})`,
+          exceptId === undefined ? undefined : ne(users.id, exceptId),
+        ),
+      )
+      .limit(1);
+    return row !== undefined;
+  }
+
+  list(skip: number, limit: number): Promise<User[]> {
+    return this.db.select().from(users).orderBy(asc(users.id)).offset(skip).limit(limit);
+  }
+
+  async insert(user: NewUser): Promise<User> {
+    const [created] = await this.db.insert(users).values(user).returning();
+    if (!created) throw new Error('insert returned no row');
+    return created;
+  }
+
+  async update(id: number, changes: { username?: string; email?: string }): Promise<User | undefined> {
+    const [updated] = await this.db.update(users).set(changes).where(eq(users.id, id)).returning();
+    return updated;
+  }
+
+  /** Deletes the user (their posts, likes and tokens go by cascade); returns their picture file. */
+  async delete(id: number): Promise<{ imageFile: string | null } | undefined> {
+    const [deleted] = await this.db
+      .delete(users)
+      .where(eq(users.id, id))
+      .returning({ imageFile: users.imageFile });
+    return deleted;
+  }
+
+  /** Sets the picture and returns the one it replaced, read under the same row lock. */
+  setImageFile(id: number, imageFile: string | null) {
+    return this.db.transaction(async (tx) => {
+      const [current] = await tx
+        .select({ imageFile: users.imageFile })
+        .from(users)
+        .where(eq(users.id, id))
+        .for('update');
+      if (!current) return undefined;
+      const [updated] = await tx.update(users).set({ imageFile }).where(eq(users.id, id)).returning();
+      return updated && { updated, previous: current.imageFile };
+    });
+  }
+
+  /** Sets the password hash and bumps the token version, which revokes every token issued before. */
+  async setPassword(id: number, passwordHash: string, db: Database = this.db): Promise<User | undefined> {
+    const [user] = await db
+      .update(users)
+      .set({ passwordHash, tokenVersion: sql`${users.tokenVersion} + 1` })
+      .where(eq(users.id, id))
+      .returning();
+    return user;
+  }
+
+  async postCount(id: number): Promise<number | undefined> {
+    const [row] = await this.db.select({ postCount: users.postCount }).from(users).where(eq(users.id, id));
+    return row?.postCount;
+  }
+
+  /** Ids of users who wrote anything, by id, for the sitemap. */
+  async authorIds(limit: number): Promise<number[]> {
+    const rows = await this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`${users.postCount} > 0`)
+      .orderBy(users.id)
+      .limit(limit);
+    return rows.map((row) => row.id);
+  }
+}

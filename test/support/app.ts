@@ -1,0 +1,81 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { CONTENT_VERSION } from '../../src/platform/database/counters.js';
+import type { Database } from '../../src/platform/database/database.js';
+import { createDatabase } from './database.js';
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-for-hs256';
+
+export interface TestApp {
+  app: App;
+  dataDir: string;
+  /** The mails written to the outbox so far, oldest first, as raw RFC 822 text. */
+  outbox(): Promise<string[]>;
+  /** Empties every table, so each test starts from nothing. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Empties every table of the app (whatever the features added) and zeroes the counters. The content
+ * version only ever grows: pages rendered before the reset stay under the old one.
+ */
+export async function emptyDatabase(db: Database): Promise<void> {
+  const result: unknown = await db.execute(
+    sql`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'counters'`,
+  );
+  const tables = (result as { rows: { tablename: string }[] }).rows
+    .map((row) => `"${row.tablename}"`)
+    .join(', ');
+  await db.execute(sql.raw(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`));
+  await db.execute(
+    sql`UPDATE counters SET value = CASE name WHEN ${CONTENT_VERSION} THEN value + 1 ELSE 0 END`,
+  );
+}
+
+/**
+ * Builds the real app on a real database (the server of TEST_DATABASE_URL, else an in-memory PGlite),
+ * with the embedded outbox and no rate limits; `env` overrides the settings.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { runJobs?: boolean } = {},
+): Promise<TestApp> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'blog-test-'));
+  const database = await createDatabase();
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    SECRET_KEY: TEST_SECRET_KEY,
+    RATE_LIMIT: 'false',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await buildApp({ config, runJobs: options.runJobs ?? false });
+  await app.ready();
+  const outboxDir = path.join(dataDir, 'outbox');
+
+  return {
+    app,
+    dataDir,
+    async outbox() {
+      const names = await readdir(outboxDir).catch(() => [] as string[]);
+      return Promise.all(names.sort().map((name) => readFile(path.join(outboxDir, name), 'utf8')));
+    },
+    async reset() {
+      await emptyDatabase(app.database.db);
+      await rm(outboxDir, { recursive: true, force: true });
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

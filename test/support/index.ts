@@ -1,0 +1,8 @@
+// What every test tier shares (test/, src/**/*.test.ts, e2e/, system/): databases, the app with a
+// reset, users, an SMTP sink, an S3 server and image files.
+export * from './app.js';
+export * from './database.js';
+export * from './images.js';
+export * from './mail.js';
+export * from './s3.js';
+export * from './users.js';
