@@ -56,7 +56,9 @@ export async function dropDatabase(serverUrl, name) {
 
 /** The app's migrations, applied by the app's own code (dist/ must be built). */
 export async function migrate(url) {
-  const { migratePostgres } = await import(new URL('dist/platform/database/database.js', `file://${ROOT}`).href);
+  const { migratePostgres } = await import(
+    new URL('dist/platform/database/database.js', `file://${ROOT}`).href
+  );
   await migratePostgres(url);
 }
 

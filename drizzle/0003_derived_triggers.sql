@@ -1,6 +1,5 @@
 -- Triggers declared beside the tables (src/platform/database/derived.ts): posts_likes, posts_content_version, users_post_count, posts_total, users_content_version.
--- The hand-written triggers of 0001 and 0002 give way to the declared ones below (the content
--- version triggers keep their names and are replaced in place).
+-- The hand-written triggers of 0001 and 0002 give way to the declared ones below.
 DROP TRIGGER IF EXISTS "posts_count_insert" ON "posts";
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "posts_count_delete" ON "posts";
@@ -16,6 +15,10 @@ DROP TRIGGER IF EXISTS "post_likes_count_delete" ON "post_likes";
 DROP FUNCTION IF EXISTS "post_likes_count_added"();
 --> statement-breakpoint
 DROP FUNCTION IF EXISTS "post_likes_count_removed"();
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS "posts_content_version" ON "posts";
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS "users_content_version" ON "users";
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION "posts_likes_count"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -50,8 +53,26 @@ UPDATE "posts" SET "likes" = "fresh"."n"
     ON "counts"."key" = "posts"."id") AS "fresh"
   WHERE "posts"."id" = "fresh"."id" AND "posts"."likes" <> "fresh"."n";
 --> statement-breakpoint
-CREATE OR REPLACE TRIGGER "posts_content_version" AFTER INSERT OR UPDATE OR DELETE ON "posts"
-  FOR EACH STATEMENT EXECUTE FUNCTION "content_version_bump"();
+CREATE OR REPLACE FUNCTION "posts_content_version"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF EXISTS (SELECT 1 FROM "added") THEN UPDATE "counters" SET "value" = "value" + 1 WHERE "name" = 'content_version'; END IF;
+  ELSIF TG_OP = 'DELETE' THEN
+    IF EXISTS (SELECT 1 FROM "removed") THEN UPDATE "counters" SET "value" = "value" + 1 WHERE "name" = 'content_version'; END IF;
+  ELSE
+    IF EXISTS (SELECT 1 FROM "added") THEN UPDATE "counters" SET "value" = "value" + 1 WHERE "name" = 'content_version'; END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "posts_content_version_on_insert" AFTER INSERT ON "posts"
+  REFERENCING NEW TABLE AS "added" FOR EACH STATEMENT EXECUTE FUNCTION "posts_content_version"();
+--> statement-breakpoint
+CREATE TRIGGER "posts_content_version_on_update" AFTER UPDATE ON "posts"
+  REFERENCING OLD TABLE AS "removed" NEW TABLE AS "added" FOR EACH STATEMENT EXECUTE FUNCTION "posts_content_version"();
+--> statement-breakpoint
+CREATE TRIGGER "posts_content_version_on_delete" AFTER DELETE ON "posts"
+  REFERENCING OLD TABLE AS "removed" FOR EACH STATEMENT EXECUTE FUNCTION "posts_content_version"();
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION "users_post_count_count"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -108,5 +129,21 @@ CREATE TRIGGER "posts_total_on_delete" AFTER DELETE ON "posts"
 INSERT INTO "counters" ("name", "value") SELECT 'posts', count(*) FROM "posts"
   ON CONFLICT ("name") DO UPDATE SET "value" = EXCLUDED."value";
 --> statement-breakpoint
-CREATE OR REPLACE TRIGGER "users_content_version" AFTER UPDATE OF "username", "image_file" OR DELETE ON "users"
-  FOR EACH STATEMENT EXECUTE FUNCTION "content_version_bump"();
+CREATE OR REPLACE FUNCTION "users_content_version"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF EXISTS (SELECT 1 FROM "added") THEN UPDATE "counters" SET "value" = "value" + 1 WHERE "name" = 'content_version'; END IF;
+  ELSIF TG_OP = 'DELETE' THEN
+    IF EXISTS (SELECT 1 FROM "removed") THEN UPDATE "counters" SET "value" = "value" + 1 WHERE "name" = 'content_version'; END IF;
+  ELSE
+    IF EXISTS (SELECT 1 FROM "added" AS "a" JOIN "removed" AS "r" ON "a"."id" = "r"."id"
+        WHERE ("a"."username", "a"."image_file") IS DISTINCT FROM ("r"."username", "r"."image_file")) THEN UPDATE "counters" SET "value" = "value" + 1 WHERE "name" = 'content_version'; END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "users_content_version_on_update" AFTER UPDATE ON "users"
+  REFERENCING OLD TABLE AS "removed" NEW TABLE AS "added" FOR EACH STATEMENT EXECUTE FUNCTION "users_content_version"();
+--> statement-breakpoint
+CREATE TRIGGER "users_content_version_on_delete" AFTER DELETE ON "users"
+  REFERENCING OLD TABLE AS "removed" FOR EACH STATEMENT EXECUTE FUNCTION "users_content_version"();

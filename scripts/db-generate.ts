@@ -59,7 +59,7 @@ if (changed.length === 0) {
     JSON.parse(readFileSync(path.join(root, 'drizzle', 'meta', '_journal.json'), 'utf8')) as {
       entries: { tag: string }[];
     };
-  const name = `derived_${changed.join('_')}`.slice(0, 60);
+  const name = 'triggers';
   execFileSync(drizzleKit, ['generate', '--custom', `--name=${name}`], { cwd: root, stdio: 'inherit' });
   const tag = journal().entries.at(-1)?.tag;
   const file = path.join(root, 'drizzle', `${tag}.sql`);

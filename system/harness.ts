@@ -10,9 +10,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
+import { createDatabase as createTestDatabase, type TestDatabase } from '../test/support/database.js';
+
+export { mailTo, startSmtpSink, type SmtpSink } from '../test/support/mail.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const SECRET_KEY = 'system-test-secret-key-that-is-long-enough-for-hs256';
@@ -258,25 +259,8 @@ export function errorLogLines(app: AppProcess): string[] {
 // Data
 
 /** A new empty database on the machine's PostgreSQL server; `drop()` removes it WITH (FORCE). */
-export async function createDatabase(
-  prefix = 'blog_system',
-): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${runTag()}`;
-  const admin = new pg.Client({ connectionString: PG_SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(PG_SERVER_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: PG_SERVER_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
+export function createDatabase(prefix = 'blog_system'): Promise<TestDatabase> {
+  return createTestDatabase(PG_SERVER_URL, prefix);
 }
 
 /** Runs one query on its own connection. */
@@ -299,43 +283,6 @@ export function migrationJournal(): { tag: string; when: number }[] {
 
 // ---------------------------------------------------------------------------------------------------------
 // Mail
-
-export interface MailCatcher {
-  port: number;
-  mails: ParsedMail[];
-  close(): Promise<void>;
-}
-
-/** An SMTP server on 127.0.0.1 that keeps every message, parsed. */
-export async function startMailCatcher(): Promise<MailCatcher> {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push(mail);
-          callback();
-        })
-        .catch((error: Error) => callback(error));
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return {
-    port,
-    mails,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-export function mailTo(mail: ParsedMail): string[] {
-  const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
-  return to.flatMap((group) => group.value.map((entry) => (entry.address ?? '').toLowerCase()));
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // nginx

@@ -18,7 +18,7 @@ import {
   runTag,
   sleep,
   startApp,
-  startMailCatcher,
+  startSmtpSink,
   startNginx,
   until,
   waitHealthy,
@@ -26,7 +26,7 @@ import {
   type Answer,
   type AppProcess,
   type Balancer,
-  type MailCatcher,
+  type SmtpSink,
   countBy,
   percentile,
 } from './harness.js';
@@ -48,7 +48,7 @@ interface Client {
 
 describe('two instances behind nginx, on one PostgreSQL and one Redis', () => {
   let database: Awaited<ReturnType<typeof createDatabase>>;
-  let mail: MailCatcher;
+  let mail: SmtpSink;
   let a: AppProcess;
   let b: AppProcess;
   let lb: Balancer;
@@ -57,7 +57,7 @@ describe('two instances behind nginx, on one PostgreSQL and one Redis', () => {
 
   beforeAll(async () => {
     database = await createDatabase();
-    mail = await startMailCatcher();
+    mail = await startSmtpSink();
     const [portA, portB] = [await freePort(), await freePort()];
     dataDirs = [
       await mkdtemp(path.join(tmpdir(), 'blog-system-a-')),
@@ -407,7 +407,7 @@ describe('two instances behind nginx, on one PostgreSQL and one Redis', () => {
     expect(requested.map((answer) => answer.status)).toEqual(requesters.map(() => 202));
     const started = Date.now();
     const addresses = new Set(requesters.map((client) => client.email.toLowerCase()));
-    const ours = () => mail.mails.filter((m) => mailTo(m).some((to) => addresses.has(to)));
+    const ours = () => mail.mails().filter((m) => mailTo(m).some((to) => addresses.has(to)));
     const { ms } = await until(
       'all reset mails delivered',
       30_000,

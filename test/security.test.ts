@@ -1,29 +1,29 @@
 /**
  * The security rules of SPEC section 6, checked from the outside: tokens that must not work, users
  * who must not touch each other's resources, stored XSS, timing that must not tell whether an
- * account exists, reset tokens, and logs that must not hold a secret. The route tables come from the
- * app's own OpenAPI document, so a new authenticated route is covered without editing this file.
+ * account exists, reset tokens, and logs that must not hold a secret. The routes come from the app's
+ * own OpenAPI document, with the access each route declares (`x-access`), and each feature says how to
+ * make one of its resources (`src/<feature>/<feature>.fixtures.ts`): a new route is covered without
+ * editing this file, and a route naming a resource no fixture makes fails loudly.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { SignJWT, base64url, decodeJwt } from 'jose';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/platform/config.js';
 import { passwordResetTokens } from '../src/auth/reset-tokens.table.js';
-import { postLikes, posts } from '../src/posts/posts.table.js';
-import { users } from '../src/users/users.table.js';
 import { loggerOptions } from '../src/platform/http/logging.js';
-import { solidImage } from './support/index.js';
 import {
+  createDatabase,
+  solidImage,
+  startSmtpSink,
   TEST_SECRET_KEY,
   createTestApp,
   logIn,
@@ -41,6 +41,7 @@ interface OperationObject {
   parameters?: { in: string; name: string }[];
   requestBody?: { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
   security?: unknown[];
+  'x-access'?: string;
 }
 interface Operation {
   key: string;
@@ -77,23 +78,34 @@ const APP_KEY = new TextEncoder().encode(TEST_SECRET_KEY);
 
 afterAll(() => t.close());
 
-interface Owned {
-  user: TestUser;
-  postId: number;
+/** Makes one resource of a kind for its owner and returns its id (see the features' fixtures files). */
+type ResourceFixture = (app: App, owner: TestUser) => Promise<number>;
+const fixtures: Record<string, ResourceFixture> = {};
+const srcFolder = path.resolve(import.meta.dirname, '../src');
+for (const file of readdirSync(srcFolder, { recursive: true }).map(String)) {
+  if (!file.endsWith('.fixtures.ts')) continue;
+  const module = (await import(pathToFileURL(path.join(srcFolder, file)).href)) as {
+    resourceFixtures: Record<string, ResourceFixture>;
+  };
+  Object.assign(fixtures, module.resourceFixtures);
 }
 
-/** A user with a post of their own. */
-async function owner(app: App = t.app): Promise<Owned> {
+const pathParameters = (operation: Operation) =>
+  [...operation.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+
+/** A user, and for each resource the operation's path names, one of their own. */
+async function owner(operation: Operation, app: App = t.app): Promise<{ user: TestUser; ids: Ids }> {
   const user = await signUp(app);
-  const created = await app.inject({
-    method: 'POST',
-    url: '/api/posts',
-    headers: user.headers,
-    payload: { title: 'mine', content: 'my own words' },
-  });
-  expect(created.statusCode).toBe(201);
-  return { user, postId: created.json<{ id: number }>().id };
+  const ids: Ids = {};
+  for (const name of pathParameters(operation)) {
+    const make = fixtures[name];
+    if (!make) throw new Error(`no fixture makes a {${name}}: add one to the feature's *.fixtures.ts`);
+    ids[name] = await make(app, user);
+  }
+  return { user, ids };
 }
+
+type Ids = Record<string, number>;
 
 function multipart(fields: { name: string; filename: string; type: string; bytes: Buffer }[]) {
   const boundary = `----security${randomUUID().replaceAll('-', '')}`;
@@ -113,14 +125,8 @@ function multipart(fields: { name: string; filename: string; type: string; bytes
  * A request that the operation would accept from the owner of `target`: its ids in the path and a
  * valid body, built from the documented body fields, so that only the token (or the caller) is wrong.
  */
-function requestFor(
-  operation: Operation,
-  target: { userId: number; postId: number; password: string },
-  authorization: string,
-) {
-  const url = operation.path
-    .replace('{user_id}', String(target.userId))
-    .replace('{post_id}', String(target.postId));
+function requestFor(operation: Operation, target: { ids: Ids; password: string }, authorization: string) {
+  const url = operation.path.replace(/\{(\w+)\}/g, (_all, name: string) => String(target.ids[name]));
   const headers: Record<string, string> = { authorization };
   const content = operation.spec.requestBody?.content ?? {};
   let payload: string | Buffer | undefined;
@@ -185,8 +191,8 @@ describe('tokens that must not work', () => {
   it.each(authenticated.map((operation) => [operation.key, operation] as const))(
     '%s: forged, alg none and expired tokens get 401; the real token does not',
     async (_key, operation) => {
-      const { user, postId } = await owner();
-      const target = { userId: user.id, postId, password: user.password };
+      const { user, ids } = await owner(operation);
+      const target = { ids, password: user.password };
       for (const [kind, token] of Object.entries(await badTokens(user.token))) {
         const response = await t.app.inject(requestFor(operation, target, `Bearer ${token}`));
         expect(response.statusCode, `${kind} token`).toBe(401);
@@ -200,7 +206,11 @@ describe('tokens that must not work', () => {
   );
 
   it('a token revoked by a password change gets 401 on every authenticated route', async () => {
-    const { user, postId } = await owner();
+    const user = await signUp(t.app);
+    const ids: Ids = {};
+    for (const operation of authenticated) {
+      for (const name of pathParameters(operation)) ids[name] ??= await fixtures[name]!(t.app, user);
+    }
     const changed = await t.app.inject({
       method: 'PATCH',
       url: '/api/users/me/password',
@@ -208,7 +218,8 @@ describe('tokens that must not work', () => {
       payload: { current_password: user.password, new_password: 'the next password 2' },
     });
     expect(changed.statusCode).toBe(200);
-    const target = { userId: user.id, postId, password: 'the next password 2' };
+    const target = { ids, password: 'the next password 2' };
+    const before = await snapshot();
     for (const operation of authenticated) {
       const response = await t.app.inject(requestFor(operation, target, `Bearer ${user.token}`));
       expect(response.statusCode, operation.key).toBe(401);
@@ -219,8 +230,7 @@ describe('tokens that must not work', () => {
     const me = await t.app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${fresh}` } });
     expect(me.statusCode).toBe(200);
     expect(me.json<{ username: string }>().username).toBe(user.username);
-    const post = await t.app.inject(`/api/posts/${postId}`);
-    expect(post.json<{ content: string }>().content).toBe('my own words');
+    expect(await snapshot(), 'no request with the revoked token changed anything').toEqual(before);
   });
 });
 
@@ -228,16 +238,9 @@ describe('tokens that must not work', () => {
 // Other people's resources
 // ---------------------------------------------------------------------------------------------
 
-/** Likes are per user by design: liking someone else's post is what they are for. */
-const PER_USER_BY_DESIGN = new Set([
-  'GET /api/posts/{post_id}/like',
-  'POST /api/posts/{post_id}/like',
-  'DELETE /api/posts/{post_id}/like',
-]);
-const actingOnOthers = authenticated.filter(
-  (operation) => /\{(user_id|post_id)\}/.test(operation.path) && !PER_USER_BY_DESIGN.has(operation.key),
-);
-/** The 403 details of SPEC section 5. */
+/** Routes that act on a resource of their caller's only (`x-access: owner`). */
+const ownerOnly = authenticated.filter((operation) => operation.spec['x-access'] === 'owner');
+/** The 403 details of SPEC section 5; other owner-only routes answer in the same words. */
 const FORBIDDEN: Record<string, string> = {
   'PATCH /api/users/{user_id}': 'Not authorized to update this user.',
   'DELETE /api/users/{user_id}': 'Not authorized to delete this user.',
@@ -248,36 +251,33 @@ const FORBIDDEN: Record<string, string> = {
   'DELETE /api/posts/{post_id}': 'Not authorized to delete this post',
 };
 
-/** Everything stored about a user and what they own. */
-async function snapshot(userId: number) {
+/** Every row of every table, as text: a refused request must leave all of it as it was. */
+async function snapshot(): Promise<Record<string, string[]>> {
   const db = t.app.database.db;
-  const ownPosts = await db.select().from(posts).where(eq(posts.userId, userId)).orderBy(posts.id);
-  const postIds = ownPosts.map((post) => post.id);
-  return {
-    user: await db.select().from(users).where(eq(users.id, userId)),
-    posts: ownPosts,
-    likes:
-      postIds.length === 0
-        ? []
-        : await db
-            .select()
-            .from(postLikes)
-            .where(inArray(postLikes.postId, postIds))
-            .orderBy(postLikes.userId),
-    resetTokens: await db.select().from(passwordResetTokens).where(eq(passwordResetTokens.userId, userId)),
-  };
+  const listed: unknown = await db.execute(
+    sql`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`,
+  );
+  const tables = (listed as { rows: { tablename: string }[] }).rows.map((row) => row.tablename);
+  const rows: Record<string, string[]> = {};
+  for (const table of tables) {
+    const result: unknown = await db.execute(sql.raw(`SELECT t::text AS row FROM "${table}" AS t`));
+    rows[table] = (result as { rows: { row: string }[] }).rows.map((row) => row.row).sort();
+  }
+  return rows;
 }
 
 describe("another user's resources", () => {
-  it('the table covers every route that acts on a user or a post by id', () => {
-    expect(actingOnOthers.map((operation) => operation.key).sort()).toEqual(Object.keys(FORBIDDEN).sort());
+  it('covers the routes of SPEC section 5 that act on a user or a post of their own', () => {
+    expect(ownerOnly.map((operation) => operation.key)).toEqual(
+      expect.arrayContaining(Object.keys(FORBIDDEN)),
+    );
   });
 
-  it.each(actingOnOthers.map((operation) => [operation.key, operation] as const))(
-    "%s: user B gets 403 on user A's resource, 403 or 404 on an absent one, and A's data is unchanged",
+  it.each(ownerOnly.map((operation) => [operation.key, operation] as const))(
+    "%s: user B gets 403 on user A's resource, 403 or 404 on an absent one, and nothing changes",
     async (key, operation) => {
-      const a = await owner();
-      // A has a picture and a like, so that there is something to delete or overwrite.
+      const a = await owner(operation);
+      // A has a picture, and a post liked by B, so that there is something to delete or overwrite.
       const upload = multipart([{ name: 'file', filename: 'a.png', type: 'image/png', bytes: PNG }]);
       const pictured = await t.app.inject({
         method: 'PATCH',
@@ -287,37 +287,31 @@ describe("another user's resources", () => {
       });
       expect(pictured.statusCode).toBe(200);
       const picture = pictured.json<{ image_file: string }>().image_file;
-      const b = await owner();
+      const b = await signUp(t.app);
       const liked = await t.app.inject({
         method: 'POST',
-        url: `/api/posts/${a.postId}/like`,
-        headers: b.user.headers,
+        url: `/api/posts/${await fixtures.post_id!(t.app, a.user)}/like`,
+        headers: b.headers,
       });
       expect(liked.statusCode).toBe(200);
-      const before = await snapshot(a.user.id);
+      const before = await snapshot();
 
       const attempt = await t.app.inject(
-        requestFor(
-          operation,
-          { userId: a.user.id, postId: a.postId, password: b.user.password },
-          b.user.headers.authorization,
-        ),
+        requestFor(operation, { ids: a.ids, password: b.password }, b.headers.authorization),
       );
       expect(attempt.statusCode, attempt.body).toBe(403);
-      expect(attempt.json()).toEqual({ detail: FORBIDDEN[key] ?? (expect.any(String) as unknown) });
+      expect(attempt.json()).toEqual({
+        detail: FORBIDDEN[key] ?? (expect.stringMatching(/^Not authorized to /) as unknown),
+      });
 
-      const absent = 2_147_483_000;
+      const absent = Object.fromEntries(Object.keys(a.ids).map((name) => [name, 2_147_483_000]));
       const missing = await t.app.inject(
-        requestFor(
-          operation,
-          { userId: absent, postId: absent, password: b.user.password },
-          b.user.headers.authorization,
-        ),
+        requestFor(operation, { ids: absent, password: b.password }, b.headers.authorization),
       );
       expect([403, 404], missing.body).toContain(missing.statusCode);
       expect(missing.json()).toEqual({ detail: expect.any(String) as unknown });
 
-      expect(await snapshot(a.user.id)).toEqual(before);
+      expect(await snapshot()).toEqual(before);
       expect(
         existsSync(path.join(t.dataDir, 'media', 'profile_pics', picture)),
         'A keeps the stored picture',
@@ -568,53 +562,6 @@ describe('reset tokens', () => {
 // Logs
 // ---------------------------------------------------------------------------------------------
 
-/** A fresh database on the PostgreSQL server when TEST_DATABASE_URL is set, else in-memory PGlite. */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) return { url: 'memory://', drop: async () => undefined };
-  const name = `blog_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
-async function startSmtp(received: ParsedMail[]): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          received.push(mail);
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    port: (server.server.address() as { port: number }).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('logs', () => {
   it('hold no password, JWT or reset token of a whole journey (debug level, SMTP delivery)', async () => {
     const lines: string[] = [];
@@ -624,10 +571,10 @@ describe('logs', () => {
         callback();
       },
     });
-    const received: ParsedMail[] = [];
-    const smtp = await startSmtp(received);
+    const smtp = await startSmtpSink();
+    const received = smtp.received;
     const dataDir = await mkdtemp(path.join(tmpdir(), 'blog-security-log-'));
-    const database = await freshDatabase();
+    const database = await createDatabase();
     const config = loadConfig({
       DATA_DIR: dataDir,
       DATABASE_URL: database.url,
@@ -686,7 +633,9 @@ describe('logs', () => {
       expect(forgot.statusCode).toBe(202);
       await app.jobs.runDue();
       expect(received).toHaveLength(1);
-      const link = /https?:\/\/\S+\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(received[0]!.text ?? '');
+      const link = /https?:\/\/\S+\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(
+        received[0]!.mail.text ?? '',
+      );
       expect(link, 'the mail holds the reset link').not.toBeNull();
       const resetToken = link![1]!;
       const resetPage = await app.inject(`/reset-password?token=${resetToken}`);

@@ -1,11 +1,8 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import http from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -23,23 +20,16 @@ import {
   type Rgba,
   type UploadFormat,
 } from '../../test/support/index.js';
-import { createTestApp, signUp, type TestApp, type TestUser } from '../../test/support/index.js';
+import {
+  BUCKET,
+  createTestApp,
+  signUp,
+  startS3,
+  type RunningS3,
+  type TestApp,
+  type TestUser,
+} from '../../test/support/index.js';
 
-// s3rver ships no type declarations: the little of it used here is typed locally.
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverConstructor = new (options: {
-  port: number;
-  address: string;
-  silent: boolean;
-  directory: string;
-  configureBuckets: { name: string }[];
-}) => S3rverInstance;
-const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
-
-const BUCKET = 'test-bucket';
 const INVALID_IMAGE = { detail: 'Invalid image file. Please upload a valid image (JPEG, PNG, GIF, WebP).' };
 const UPLOAD_FAILED = { detail: 'Failed to upload image. Please try again.' };
 const DEFAULT_AVATAR = '/static/profile_pics/default.jpg';
@@ -57,55 +47,6 @@ interface UserPrivateBody {
 // ---------------------------------------------------------------------------------------------
 // Local helpers: an S3 server, multipart bodies, pixel checks.
 // ---------------------------------------------------------------------------------------------
-
-interface RunningS3rver {
-  endpoint: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-async function startS3rver(): Promise<RunningS3rver> {
-  const directory = await mkdtemp(path.join(tmpdir(), 's3rver-'));
-  const server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory,
-    configureBuckets: [{ name: BUCKET }],
-  });
-  const { port } = await server.run();
-  let closed = false;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
-}
-
-function s3EnvFor(endpoint: string): Record<string, string> {
-  return {
-    S3_BUCKET_NAME: BUCKET,
-    S3_ENDPOINT_URL: endpoint,
-    S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
-  };
-}
-
-function s3ClientFor(endpoint: string): S3Client {
-  return new S3Client({
-    region: 'us-east-1',
-    endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
 
 interface StoredObject {
   body: Buffer;
@@ -265,9 +206,9 @@ interface Backend {
 }
 
 async function s3Backend(): Promise<Backend> {
-  const s3 = await startS3rver();
-  const client = s3ClientFor(s3.endpoint);
-  const t = await createTestApp(s3EnvFor(s3.endpoint));
+  const s3 = await startS3();
+  const client = s3.client();
+  const t = await createTestApp(s3.env);
   return {
     t,
     imagePath: (file) => `${s3.endpoint}/${BUCKET}/profile_pics/${file}`,
@@ -587,13 +528,13 @@ describe.each([
 });
 
 describe('S3 with S3_PUBLIC_URL, then an outage', () => {
-  let s3: RunningS3rver;
+  let s3: RunningS3;
   let client: S3Client;
   let t: TestApp;
   beforeAll(async () => {
-    s3 = await startS3rver();
-    client = s3ClientFor(s3.endpoint);
-    t = await createTestApp({ ...s3EnvFor(s3.endpoint), S3_PUBLIC_URL: 'https://cdn.example.com' });
+    s3 = await startS3();
+    client = s3.client();
+    t = await createTestApp({ ...s3.env, S3_PUBLIC_URL: 'https://cdn.example.com' });
   });
   afterAll(async () => {
     await t.close();

@@ -23,6 +23,30 @@ export class UsersRepository {
           .from(users)
           .where(eq(users.id, sql.placeholder('id'))),
       ),
+      // Every login.
+      byEmail: prepared(
+        'user_by_email',
+        db
+          .select()
+          .from(users)
+          .where(sql`lower(${users.email}) = lower(${sql.placeholder('email')})`),
+      ),
+      list: prepared(
+        'users_by_id',
+        db
+          .select()
+          .from(users)
+          .orderBy(asc(users.id))
+          .offset(sql.placeholder('skip'))
+          .limit(sql.placeholder('limit')),
+      ),
+      postCount: prepared(
+        'user_post_count',
+        db
+          .select({ postCount: users.postCount })
+          .from(users)
+          .where(eq(users.id, sql.placeholder('id'))),
+      ),
     };
   }
 
@@ -32,10 +56,7 @@ export class UsersRepository {
   }
 
   async findByEmail(email: string): Promise<User | undefined> {
-    const [user] = await this.db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.email}) = lower(${email})`);
+    const [user] = await this.statements.byEmail.execute({ email });
     return user;
   }
 
@@ -56,7 +77,7 @@ export class UsersRepository {
   }
 
   list(skip: number, limit: number): Promise<User[]> {
-    return this.db.select().from(users).orderBy(asc(users.id)).offset(skip).limit(limit);
+    return this.statements.list.execute({ skip, limit });
   }
 
   async insert(user: NewUser): Promise<User> {
@@ -104,7 +125,7 @@ export class UsersRepository {
   }
 
   async postCount(id: number): Promise<number | undefined> {
-    const [row] = await this.db.select({ postCount: users.postCount }).from(users).where(eq(users.id, id));
+    const [row] = await this.statements.postCount.execute({ id });
     return row?.postCount;
   }
 

@@ -73,9 +73,13 @@ export async function createTestApp(
       await rm(outboxDir, { recursive: true, force: true });
     },
     async close() {
-      await app.close();
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      try {
+        await app.close();
+      } finally {
+        // Also when closing failed (a test that closed the database under the app, say).
+        await database.drop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -6,3 +6,4 @@ export * from './images.js';
 export * from './mail.js';
 export * from './s3.js';
 export * from './users.js';
+export * from './plans.js';

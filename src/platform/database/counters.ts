@@ -7,20 +7,22 @@ export const CONTENT_VERSION = 'content_version';
 
 /** Reads the `counters` table, the one place that does: a total, or the content version. */
 export class Counters {
-  private readonly byName;
+  readonly statements;
 
   constructor(db: Database) {
-    this.byName = prepared(
-      'counter_value',
-      db
-        .select({ value: counters.value })
-        .from(counters)
-        .where(eq(counters.name, sql.placeholder('name'))),
-    );
+    this.statements = {
+      byName: prepared(
+        'counter_value',
+        db
+          .select({ value: counters.value })
+          .from(counters)
+          .where(eq(counters.name, sql.placeholder('name'))),
+      ),
+    };
   }
 
   async value(name: string): Promise<number> {
-    const [row] = await this.byName.execute({ name });
+    const [row] = await this.statements.byName.execute({ name });
     return row?.value ?? 0;
   }
 

@@ -34,26 +34,64 @@ const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 type Event = 'insert' | 'update' | 'delete';
 
 /**
- * Every insert, update or delete on `table` bumps the content version. `updateOf` limits updates to
- * the columns that pages show (a user's password change is not news).
+ * Every insert, update or delete of rows of `table` bumps the content version; a statement that
+ * touches no row (a refused update, say) does not. `updateOf` limits updates to those that change
+ * one of these columns (a user's password change is not news to a page); it needs an `id` column.
  */
 export function shownOnPages(table: PgTable, options: { on?: Event[]; updateOf?: PgColumn[] } = {}): Derived {
   const tableName = getTableName(table);
   const name = `${tableName}_content_version`;
-  const events = (options.on ?? ['insert', 'update', 'delete']).map((event) =>
-    event === 'update' && options.updateOf
-      ? `UPDATE OF ${options.updateOf.map((column) => quote(column.name)).join(', ')}`
-      : event.toUpperCase(),
-  );
+  const fn = quote(name);
+  const events = options.on ?? ['insert', 'update', 'delete'];
+  const changed = options.updateOf
+    ? (() => {
+        const columns = options.updateOf.map((column) => quote(column.name));
+        const pick = (alias: string) => columns.map((column) => `${alias}.${column}`).join(', ');
+        return `SELECT 1 FROM "added" AS "a" JOIN "removed" AS "r" ON "a"."id" = "r"."id"
+        WHERE (${pick('"a"')}) IS DISTINCT FROM (${pick('"r"')})`;
+      })()
+    : 'SELECT 1 FROM "added"';
+  const bump = `UPDATE "counters" SET "value" = "value" + 1 WHERE "name" = 'content_version';`;
   return {
     [DERIVED]: true,
     name,
     create: [
-      `CREATE OR REPLACE TRIGGER ${quote(name)} AFTER ${events.join(' OR ')} ON ${quote(tableName)}
-  FOR EACH STATEMENT EXECUTE FUNCTION "content_version_bump"();`,
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF EXISTS (SELECT 1 FROM "added") THEN ${bump} END IF;
+  ELSIF TG_OP = 'DELETE' THEN
+    IF EXISTS (SELECT 1 FROM "removed") THEN ${bump} END IF;
+  ELSE
+    IF EXISTS (${changed}) THEN ${bump} END IF;
+  END IF;
+  RETURN NULL;
+END $$;`,
+      ...events.map((event) => statementTrigger(`${name}_on_${event}`, event, tableName, fn)),
     ],
-    drop: [`DROP TRIGGER IF EXISTS ${quote(name)} ON ${quote(tableName)};`],
+    drop: dropTriggers(name, tableName, fn),
   };
+}
+
+const TRANSITION_TABLES: Record<Event, string> = {
+  insert: 'NEW TABLE AS "added"',
+  delete: 'OLD TABLE AS "removed"',
+  update: 'OLD TABLE AS "removed" NEW TABLE AS "added"',
+};
+
+/** A statement-level trigger that sees the rows it changed as `added` and `removed`. */
+function statementTrigger(name: string, event: Event, table: string, fn: string): string {
+  return `CREATE TRIGGER ${quote(name)} AFTER ${event.toUpperCase()} ON ${quote(table)}
+  REFERENCING ${TRANSITION_TABLES[event]} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
+}
+
+function dropTriggers(name: string, table: string, fn: string): string[] {
+  return [
+    ...(['insert', 'delete', 'update'] as const).map(
+      (event) => `DROP TRIGGER IF EXISTS ${quote(`${name}_on_${event}`)} ON ${quote(table)};`,
+    ),
+    `DROP FUNCTION IF EXISTS ${fn}();`,
+  ];
 }
 
 export interface CountOptions {
@@ -127,9 +165,6 @@ export function counted(options: ColumnCountOptions | TotalCountOptions): Derive
     ];
   }
 
-  const trigger = (event: Event, referencing: string) =>
-    `CREATE TRIGGER ${quote(`${name}_on_${event}`)} AFTER ${event.toUpperCase()} ON ${quote(source)}
-  REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
   const events: Event[] = options.changesOnUpdate ? ['insert', 'delete', 'update'] : ['insert', 'delete'];
 
   return {
@@ -147,24 +182,10 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;`,
-      ...events.map((event) =>
-        trigger(
-          event,
-          event === 'insert'
-            ? 'NEW TABLE AS "added"'
-            : event === 'delete'
-              ? 'OLD TABLE AS "removed"'
-              : 'OLD TABLE AS "removed" NEW TABLE AS "added"',
-        ),
-      ),
+      ...events.map((event) => statementTrigger(`${name}_on_${event}`, event, source, fn)),
       ...backfill,
     ],
-    drop: [
-      ...(['insert', 'delete', 'update'] as const).map(
-        (event) => `DROP TRIGGER IF EXISTS ${quote(`${name}_on_${event}`)} ON ${quote(source)};`,
-      ),
-      `DROP FUNCTION IF EXISTS ${fn}();`,
-    ],
+    drop: dropTriggers(name, source, fn),
   };
 }
 
