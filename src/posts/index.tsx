@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { asset } from '../platform/web/assets.js';
-import postsPages, { PostFormModal } from './posts.pages.js';
+import postsPages, { PostFormModal, type PostSection } from './posts.pages.js';
 import { PostsRepository } from './posts.repository.js';
 import postsRoutes from './posts.routes.js';
 import { PostsService } from './posts.service.js';
@@ -8,6 +8,8 @@ import { PostsService } from './posts.service.js';
 declare module 'fastify' {
   interface FastifyInstance {
     postsService: PostsService;
+    /** What other features show on a post's page, below the post (comments, say). */
+    postPage: { addSection(section: PostSection): void };
   }
 }
 
@@ -33,8 +35,11 @@ export default fp(
       </>,
     );
 
+    const sections: PostSection[] = [];
+    app.decorate('postPage', { addSection: (section: PostSection) => void sections.push(section) });
+
     await app.register(postsRoutes, { prefix: '/api' });
-    await app.register(postsPages);
+    await app.register(postsPages, { sections });
   },
   { name: 'posts', dependencies: ['users', 'auth'] },
 );

@@ -19,8 +19,14 @@ import type { Post, PostPage } from './posts.schemas.js';
 // Ids in page paths must be whole numbers; anything else is simply a page that does not exist (404).
 const ID = '(^\\d{1,10}$)';
 
+/**
+ * A part of a post's page that another feature draws below the post, from the post as the API shows
+ * it (comments, say). It may bring its own browser module as a `<script type="module">`.
+ */
+export type PostSection = (post: Post) => Promise<JSX.Element>;
+
 /** The pages of posts: the feed, a post, a user's posts. They read through the same service as the API. */
-const postsPages: FastifyPluginAsyncTypebox = async (app) => {
+const postsPages: FastifyPluginAsyncTypebox<{ sections: PostSection[] }> = async (app, { sections }) => {
   const { postsService, usersService, config } = app;
   const firstPage = { skip: 0, limit: config.postsPerPage };
   const cached = { pageCache: 'rendered' as const };
@@ -36,7 +42,8 @@ const postsPages: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { hide: true, params: Type.Object({ post_id: Type.Integer() }) }, config: cached },
     async (request, reply) => {
       const post = await postsService.get(request.params.post_id);
-      return reply.page(postPage(post, `${config.frontendUrl}/posts/${post.id}`));
+      const below = await Promise.all(sections.map((section) => section(post)));
+      return reply.page(postPage(post, `${config.frontendUrl}/posts/${post.id}`, below));
     },
   );
 
@@ -144,7 +151,7 @@ export function userPostsPage(user: UserPublic, page: PostPage): PageDocument {
   };
 }
 
-export function postPage(post: Post, url: string): PageDocument {
+export function postPage(post: Post, url: string, sections: JSX.Element[] = []): PageDocument {
   const title = post.title ?? `Post by ${post.author.username}`;
   const description = post.content.length > 200 ? `${post.content.slice(0, 197)}...` : post.content;
   return {
@@ -193,6 +200,9 @@ export function postPage(post: Post, url: string): PageDocument {
             </span>
           </div>
         </div>
+        {sections.map((section) => (
+          <>{section}</>
+        ))}
         <PostFormModal id="editPostModal" title="Edit Post" submitLabel="Save" post={post} />
         <ConfirmModal
           id="deletePostModal"
