@@ -2,7 +2,7 @@
 // 1. drizzle-kit compares the tables (`src/**/*.table.ts`) with its last snapshot and writes the SQL of
 //    new tables, columns and indexes.
 // 2. This script finds the triggers declared beside the tables (`shownOnPages`, `counted`: see
-//    src/platform/database/derived.ts), compares them with drizzle/meta/derived.json, and writes one
+//    src/platform/database/derived.ts), compares them with drizzle/derived-triggers.json, and writes one
 //    more migration for those that are new, changed or gone.
 // Both are committed; a migration is never edited once it has landed.
 import { execFileSync } from 'node:child_process';
@@ -13,11 +13,13 @@ import { isDerived, type Derived } from '../src/platform/database/derived.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const drizzleKit = path.join(root, 'node_modules', '.bin', 'drizzle-kit');
-const snapshotFile = path.join(root, 'drizzle', 'meta', 'derived.json');
+// Beside the migrations, not in meta/: drizzle-kit reads every file there as one of its snapshots.
+const snapshotFile = path.join(root, 'drizzle', 'derived-triggers.json');
 
 type Snapshot = Record<string, { create: string[]; drop: string[] }>;
 
-execFileSync(drizzleKit, ['generate'], { cwd: root, stdio: 'inherit' });
+// Arguments are drizzle-kit's: `npm run db:generate -- --name=comments` names the migration.
+execFileSync(drizzleKit, ['generate', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 
 const tableFiles = readdirSync(path.join(root, 'src'), { recursive: true })
   .map(String)
@@ -59,9 +61,11 @@ if (changed.length === 0) {
     JSON.parse(readFileSync(path.join(root, 'drizzle', 'meta', '_journal.json'), 'utf8')) as {
       entries: { tag: string }[];
     };
-  const name = 'triggers';
-  execFileSync(drizzleKit, ['generate', '--custom', `--name=${name}`], { cwd: root, stdio: 'inherit' });
-  const tag = journal().entries.at(-1)?.tag;
+  const before = journal().entries.length;
+  execFileSync(drizzleKit, ['generate', '--custom', '--name=triggers'], { cwd: root, stdio: 'inherit' });
+  const entries = journal().entries;
+  if (entries.length !== before + 1) throw new Error('drizzle-kit wrote no migration for the triggers');
+  const tag = entries.at(-1)?.tag;
   const file = path.join(root, 'drizzle', `${tag}.sql`);
   const header = `-- Triggers declared beside the tables (src/platform/database/derived.ts): ${changed.join(', ')}.\n`;
   writeFileSync(file, header + statements.join('\n--> statement-breakpoint\n') + '\n');
