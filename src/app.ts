@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import auth from './auth/index.js';
+import comments from './comments/index.js';
 import platform, { connect, type PlatformOptions } from './platform/index.js';
 import type { Config } from './platform/config.js';
 import { frameworkErrors } from './platform/http/errors.js';
@@ -13,9 +14,9 @@ import users from './users/index.js';
 
 /**
  * The features, in the order they are registered: each one may use the services of those before it
- * (auth signs users in, posts are written by users, the site's feeds list posts).
+ * (auth signs users in, posts are written by users, comments are on posts, the site's feeds list posts).
  */
-export const features = [users, auth, posts, site];
+export const features = [users, auth, posts, comments, site];
 
 export interface AppOptions extends PlatformOptions {
   logger?: FastifyServerOptions['logger'];

@@ -77,11 +77,16 @@ export function PostCard({ post, headingLevel = 2 }: { post: Post; headingLevel?
           <p class="post-content mb-0" safe>
             {post.content}
           </p>
+          <a class="comment-count small text-body-secondary" href={`${href}#comments`} safe>
+            {commentCount(post.comments)}
+          </a>
         </div>
       </div>
     </article>
   );
 }
+
+export const commentCount = (count: number) => `${count} ${count === 1 ? 'comment' : 'comments'}`;
 
 function PostTitle({ title, href, level }: { title: string; href: string; level: 1 | 2 }) {
   const link = (

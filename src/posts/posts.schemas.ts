@@ -14,6 +14,7 @@ export const Post = Type.Object(
     user_id: Type.Integer(),
     date_posted: Type.String({ format: 'date-time' }),
     likes: Type.Integer(),
+    comments: Type.Integer({ description: 'Number of comments' }),
     author: UserPublic,
   },
   { title: 'Post' },

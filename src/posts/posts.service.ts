@@ -24,6 +24,7 @@ export class PostsService {
       user_id: post.userId,
       date_posted: post.datePosted.toISOString(),
       likes: post.likes,
+      comments: post.comments,
       author: this.users.publicView(author),
     };
   }

@@ -16,6 +16,8 @@ export const posts = pgTable(
     datePosted: timestamptz('date_posted').notNull().defaultNow(),
     /** Kept by the counter below. */
     likes: integer('likes').notNull().default(0),
+    /** Kept by the comments feature's counter (comments.table.ts). */
+    comments: integer('comments').notNull().default(0),
   },
   (table) => [
     // Feeds are ordered newest first, the id breaking ties; both orders are walked from these indexes.

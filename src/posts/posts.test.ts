@@ -206,6 +206,7 @@ describe('GET /api/posts/{post_id}', () => {
       user_id: user.id,
       date_posted: post.date_posted,
       likes: 0,
+      comments: 0,
       author: { id: user.id, username: user.username, image_file: null, image_path: DEFAULT_AVATAR },
     });
   });
@@ -252,6 +253,7 @@ describe('POST /api/posts', () => {
     const post = response.json<PostJson>();
     expect(Object.keys(post).sort()).toEqual([
       'author',
+      'comments',
       'content',
       'date_posted',
       'id',
@@ -268,6 +270,7 @@ describe('POST /api/posts', () => {
       user_id: user.id,
       date_posted: post.date_posted,
       likes: 0,
+      comments: 0,
       author: { id: user.id, username: user.username, image_file: null, image_path: DEFAULT_AVATAR },
     });
     expect(post.author).not.toHaveProperty('email');

@@ -751,6 +751,7 @@ describe('GET /api/users/{user_id}/posts', () => {
       user_id: author.id,
       date_posted: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
       likes: 0,
+      comments: 0,
       author: { id: author.id, username: 'writer', image_file: null, image_path: DEFAULT_AVATAR },
     });
 

@@ -47,6 +47,11 @@ export function postCard(post: Post): HTMLElement {
         byline,
         title,
         h('p', { class: 'post-content mb-0' }, post.content),
+        h(
+          'a',
+          { class: 'comment-count small text-body-secondary', href: `${href}#comments` },
+          `${post.comments} ${post.comments === 1 ? 'comment' : 'comments'}`,
+        ),
       ),
     ),
   );

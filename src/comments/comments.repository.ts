@@ -1,0 +1,96 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../platform/database/database.js';
+import { isForeignKeyViolation } from '../platform/database/driver-errors.js';
+import { prepared } from '../platform/database/prepared.js';
+import type { PageQuery } from '../platform/paging.js';
+import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
+import { comments, type CommentRow } from './comments.table.js';
+
+export interface CommentWithAuthor {
+  comment: CommentRow;
+  author: AuthorRow;
+}
+
+// Oldest first; the id breaks ties between comments of the same millisecond.
+const threadOrder = [asc(comments.createdAt), asc(comments.id)];
+const placeholder = sql.placeholder;
+
+/** The only code that reads or writes `comments`. */
+export class CommentsRepository {
+  /** The hot reads, prepared once; the plan tests explain these. */
+  readonly statements;
+
+  constructor(private readonly db: Database) {
+    const withAuthors = () =>
+      db
+        .select({ comment: comments, author: authorColumns })
+        .from(comments)
+        .innerJoin(...joinAuthor(comments.userId))
+        .$dynamic();
+    const ofPost = eq(comments.postId, placeholder('postId'));
+    this.statements = {
+      offset: prepared(
+        'comments_offset',
+        withAuthors()
+          .where(ofPost)
+          .orderBy(...threadOrder)
+          .offset(placeholder('skip'))
+          .limit(placeholder('limit')),
+      ),
+      after: prepared(
+        'comments_after',
+        withAuthors()
+          .where(
+            and(
+              ofPost,
+              sql`(${comments.createdAt}, ${comments.id}) > (${placeholder('afterDate')}, ${placeholder('afterId')})`,
+            ),
+          )
+          .orderBy(...threadOrder)
+          .limit(placeholder('limit')),
+      ),
+      byId: prepared('comment_by_id', withAuthors().where(eq(comments.id, placeholder('id')))),
+    };
+  }
+
+  /** One page of a post's comments, oldest first. */
+  page(postId: number, query: PageQuery): Promise<CommentWithAuthor[]> {
+    return query.after
+      ? this.statements.after.execute({
+          postId,
+          afterDate: query.after.at,
+          afterId: query.after.id,
+          limit: query.limit,
+        })
+      : this.statements.offset.execute({ postId, skip: query.skip, limit: query.limit });
+  }
+
+  async findById(id: number): Promise<CommentWithAuthor | undefined> {
+    const [row] = await this.statements.byId.execute({ id });
+    return row;
+  }
+
+  /** The new comment, or undefined when the post does not exist (any more). */
+  async insert(postId: number, userId: number, content: string): Promise<CommentRow | undefined> {
+    try {
+      const [comment] = await this.db.insert(comments).values({ postId, userId, content }).returning();
+      return comment;
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async updateContent(id: number, content: string): Promise<CommentRow | undefined> {
+    const [comment] = await this.db
+      .update(comments)
+      .set({ content, updatedAt: sql`now()` })
+      .where(eq(comments.id, id))
+      .returning();
+    return comment;
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db.delete(comments).where(eq(comments.id, id));
+  }
+}

@@ -1,0 +1,82 @@
+import { ForbiddenError, NotFoundError } from '../platform/errors.js';
+import { named, pageOf, pageQuery, type PageRequest } from '../platform/paging.js';
+import type { PostsService } from '../posts/posts.service.js';
+import type { UsersService } from '../users/users.service.js';
+import type { User } from '../users/users.table.js';
+import type { CommentWithAuthor, CommentsRepository } from './comments.repository.js';
+import type { Comment, CommentPage } from './comments.schemas.js';
+
+export const COMMENT_NOT_FOUND = 'Comment not found';
+
+/**
+ * Comments on posts, oldest first. The comment's author may edit and delete it; the post's author may
+ * delete it too.
+ */
+export class CommentsService {
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly posts: PostsService,
+    private readonly users: UsersService,
+  ) {}
+
+  view({ comment, author }: CommentWithAuthor): Comment {
+    return {
+      id: comment.id,
+      post_id: comment.postId,
+      content: comment.content,
+      created_at: comment.createdAt.toISOString(),
+      updated_at: comment.updatedAt.toISOString(),
+      author: this.users.publicView(author),
+    };
+  }
+
+  /** A page of the post's comments; the total is the post's kept count. NotFoundError without the post. */
+  async page(postId: number, request: PageRequest): Promise<CommentPage> {
+    const [post, rows] = await Promise.all([
+      this.posts.get(postId),
+      this.comments.page(postId, pageQuery(request)),
+    ]);
+    return named(
+      'comments',
+      pageOf(
+        rows,
+        post.comments,
+        request,
+        ({ comment }) => ({ at: comment.createdAt, id: comment.id }),
+        (row) => this.view(row),
+      ),
+    );
+  }
+
+  async create(actor: User, postId: number, content: string): Promise<Comment> {
+    const comment = await this.comments.insert(postId, actor.id, content);
+    if (!comment) throw new NotFoundError('Post not found');
+    return this.view({ comment, author: actor });
+  }
+
+  async update(actor: User, id: number, content: string): Promise<Comment> {
+    const found = await this.comments.findById(id);
+    if (!found) throw new NotFoundError(COMMENT_NOT_FOUND);
+    if (found.comment.userId !== actor.id) throw new ForbiddenError('Not authorized to update this comment');
+    const comment = await this.comments.updateContent(id, content);
+    if (!comment) throw new NotFoundError(COMMENT_NOT_FOUND);
+    return this.view({ comment, author: found.author });
+  }
+
+  async delete(actor: User, id: number): Promise<void> {
+    const found = await this.comments.findById(id);
+    if (!found) throw new NotFoundError(COMMENT_NOT_FOUND);
+    if (found.comment.userId !== actor.id && !(await this.isPostAuthor(actor, found.comment.postId))) {
+      throw new ForbiddenError('Not authorized to delete this comment');
+    }
+    await this.comments.delete(id);
+  }
+
+  private async isPostAuthor(actor: User, postId: number): Promise<boolean> {
+    const post = await this.posts.get(postId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    return post?.author.id === actor.id;
+  }
+}
