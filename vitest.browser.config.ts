@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // time, since each starts its own app and browser and the machine may have only a couple of cores.
 export default defineConfig({
   test: {
-    include: ['e2e/**/*.test.ts'],
+    // The browser tests of a feature sit in its folder (src/<feature>/*.e2e.ts); e2e/ holds the rest.
+    include: ['e2e/**/*.test.ts', 'src/**/*.e2e.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,

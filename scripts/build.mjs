@@ -18,7 +18,9 @@ const sources = (await readdir('src', { recursive: true }))
   .map((file) => path.join('src', file))
   .filter((file) => /\.tsx?$/.test(file) && !file.endsWith('.d.ts'));
 const isBrowser = (file) => file.split(path.sep).includes('browser');
-const serverFiles = sources.filter((file) => !isBrowser(file) && !/\.test\.tsx?$/.test(file));
+// Tests, browser tests and the security tests' fixtures stay out of the build.
+const isTestCode = (file) => /\.(test|e2e|fixtures)\.tsx?$/.test(file);
+const serverFiles = sources.filter((file) => !isBrowser(file) && !isTestCode(file));
 const platformBrowser = path.join('src', 'platform', 'web', 'browser');
 const pageModules = sources
   .filter((file) => isBrowser(file) && path.dirname(file) !== platformBrowser)

@@ -2,7 +2,7 @@
 // sees which controls.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPost, launchBrowser, openTab, signUp, startSite, type Site } from './harness.js';
+import { createPost, launchBrowser, openTab, signUp, startSite, type Site } from '../../e2e/harness.js';
 
 let site: Site;
 let browser: Browser;
