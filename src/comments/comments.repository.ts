@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../platform/database/database.js';
 import { isForeignKeyViolation } from '../platform/database/driver-errors.js';
 import { prepared } from '../platform/database/prepared.js';
-import type { PageQuery } from '../platform/paging.js';
+import type { PageWindow } from '../platform/paging.js';
 import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
 import { comments, type CommentRow } from './comments.table.js';
 
@@ -54,15 +54,15 @@ export class CommentsRepository {
   }
 
   /** One page of a post's comments, oldest first. */
-  page(postId: number, query: PageQuery): Promise<CommentWithAuthor[]> {
-    return query.after
+  page(postId: number, window: PageWindow): Promise<CommentWithAuthor[]> {
+    return window.after
       ? this.statements.after.execute({
           postId,
-          afterDate: query.after.at,
-          afterId: query.after.id,
-          limit: query.limit,
+          afterDate: window.after.at,
+          afterId: window.after.id,
+          limit: window.limit,
         })
-      : this.statements.offset.execute({ postId, skip: query.skip, limit: query.limit });
+      : this.statements.offset.execute({ postId, skip: window.skip, limit: window.limit });
   }
 
   async findById(id: number): Promise<CommentWithAuthor | undefined> {

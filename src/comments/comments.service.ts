@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
-import { named, pageOf, pageQuery, type PageRequest } from '../platform/paging.js';
+import { named, pageOf, pageWindow, type PageRequest } from '../platform/paging.js';
 import type { PostsService } from '../posts/posts.service.js';
 import type { UsersService } from '../users/users.service.js';
 import type { User } from '../users/users.table.js';
@@ -34,7 +34,7 @@ export class CommentsService {
   async page(postId: number, request: PageRequest): Promise<CommentPage> {
     const [post, rows] = await Promise.all([
       this.posts.get(postId),
-      this.comments.page(postId, pageQuery(request)),
+      this.comments.page(postId, pageWindow(request)),
     ]);
     return named(
       'comments',

@@ -52,15 +52,15 @@ export function isCursor(text: string): boolean {
  * What a repository needs to read one page: with a cursor, the rows after `after` (one more than
  * asked, which tells whether more follow); without, `limit` rows from `skip`.
  */
-export type PageQuery =
+export type PageWindow =
   { after: Position; limit: number; skip?: undefined } | { after?: undefined; limit: number; skip: number };
 
-export function pageQuery(request: PageRequest): PageQuery {
+export function pageWindow(request: PageRequest): PageWindow {
   const after = request.cursor === undefined ? undefined : parseCursor(request.cursor);
   return after ? { after, limit: request.limit + 1 } : { skip: request.skip, limit: request.limit };
 }
 
-/** A page from the rows read for `pageQuery(request)` and the list's total. */
+/** A page from the rows read for `pageWindow(request)` and the list's total. */
 export function pageOf<Row, Item>(
   rows: Row[],
   total: number,

@@ -2,7 +2,7 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../platform/database/database.js';
 import { isForeignKeyViolation } from '../platform/database/driver-errors.js';
 import { prepared } from '../platform/database/prepared.js';
-import type { PageQuery } from '../platform/paging.js';
+import type { PageWindow } from '../platform/paging.js';
 import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
 import { postLikes, posts, type PostRow } from './posts.table.js';
 
@@ -62,16 +62,16 @@ export class PostsRepository {
   }
 
   /** One page of the feed (`userId` unset) or of one author's posts, newest first. */
-  page(query: PageQuery, userId?: number): Promise<PostWithAuthor[]> {
+  page(window: PageWindow, userId?: number): Promise<PostWithAuthor[]> {
     const statements = userId === undefined ? this.statements.feed : this.statements.byAuthor;
-    return query.after
+    return window.after
       ? statements.after.execute({
           userId,
-          afterDate: query.after.at,
-          afterId: query.after.id,
-          limit: query.limit,
+          afterDate: window.after.at,
+          afterId: window.after.id,
+          limit: window.limit,
         })
-      : statements.offset.execute({ userId, skip: query.skip, limit: query.limit });
+      : statements.offset.execute({ userId, skip: window.skip, limit: window.limit });
   }
 
   async findById(id: number): Promise<PostWithAuthor | undefined> {

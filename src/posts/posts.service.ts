@@ -1,6 +1,6 @@
 import type { Counters } from '../platform/database/counters.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
-import { named, pageOf, pageQuery, type PageRequest } from '../platform/paging.js';
+import { named, pageOf, pageWindow, type PageRequest } from '../platform/paging.js';
 import type { User } from '../users/users.table.js';
 import type { UsersService } from '../users/users.service.js';
 import type { PostWithAuthor, PostsRepository } from './posts.repository.js';
@@ -32,7 +32,7 @@ export class PostsService {
   /** The feed, newest first. */
   async page(request: PageRequest): Promise<PostPage> {
     const [rows, total] = await Promise.all([
-      this.posts.page(pageQuery(request)),
+      this.posts.page(pageWindow(request)),
       this.counters.value('posts'),
     ]);
     return this.pageView(rows, total, request);
@@ -42,7 +42,7 @@ export class PostsService {
   async pageByUser(userId: number, request: PageRequest): Promise<PostPage> {
     const total = await this.users.postCount(userId);
     if (total === undefined) throw new NotFoundError('User not found');
-    const rows = await this.posts.page(pageQuery(request), userId);
+    const rows = await this.posts.page(pageWindow(request), userId);
     return this.pageView(rows, total, request);
   }
 
