@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestApp, signUp, type TestApp, type TestUser } from './support/index.js';
 
 describe('caching for a CDN', () => {
@@ -24,15 +24,73 @@ describe('caching for a CDN', () => {
 
   const pages = () => ['/', `/posts/${postId}`, `/users/${author.id}/posts`, '/feed.xml', '/sitemap.xml'];
 
-  it('sends a strong ETag and a shared-cache lifetime on every public page', async () => {
-    for (const url of pages()) {
+  /** The public reads of the API, the same for every visitor. */
+  const apiReads = () => [
+    '/api/posts',
+    '/api/posts?limit=5',
+    `/api/posts/${postId}`,
+    `/api/users/${author.id}/posts`,
+    `/api/posts/${postId}/comments`,
+  ];
+
+  it('sends a strong ETag and a shared-cache lifetime, with no browser lifetime, on every public page and read', async () => {
+    for (const url of [...pages(), ...apiReads()]) {
       const response = await t.app.inject(url);
       expect(response.statusCode, url).toBe(200);
       expect(response.headers.etag, url).toMatch(/^"[^"]+"$/);
-      expect(response.headers['cache-control'], url).toBe(
-        'public, max-age=0, s-maxage=60, stale-while-revalidate=300',
-      );
+      // SPEC 11: a browser revalidates on every visit, so a new comment shows at once; only a shared
+      // cache may keep an answer, for a minute.
+      expect(response.headers['cache-control'], url).toBe('public, max-age=0, s-maxage=60');
     }
+  });
+
+  it('answers a conditional read of the API with 304 before reading any post', async () => {
+    for (const url of apiReads()) {
+      const first = await t.app.inject(url);
+      const page = vi.spyOn(t.app.postsService, 'page');
+      const get = vi.spyOn(t.app.postsService, 'get');
+      const byUser = vi.spyOn(t.app.postsService, 'pageByUser');
+      const comments = vi.spyOn(t.app.commentsService, 'page');
+      try {
+        const again = await t.app.inject({ url, headers: { 'if-none-match': String(first.headers.etag) } });
+        expect(again.statusCode, url).toBe(304);
+        expect(again.body, url).toBe('');
+        for (const spy of [page, get, byUser, comments]) expect(spy, url).not.toHaveBeenCalled();
+      } finally {
+        vi.restoreAllMocks();
+      }
+    }
+  });
+
+  it('keeps an API answer per query: what a page of another size or cursor shows is its own', async () => {
+    for (let n = 0; n < 3; n += 1) {
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/posts',
+        headers: author.headers,
+        payload: { content: `p${n}` },
+      });
+    }
+    const whole = (await t.app.inject('/api/posts')).json<{ posts: unknown[]; next_cursor: string | null }>();
+    const two = (await t.app.inject('/api/posts?limit=2')).json<{ posts: unknown[]; next_cursor: string }>();
+    expect(whole.posts).toHaveLength(4);
+    expect(two.posts).toHaveLength(2);
+    const rest = await t.app.inject(`/api/posts?limit=2&cursor=${encodeURIComponent(two.next_cursor)}`);
+    expect(rest.json<{ posts: unknown[] }>().posts).toEqual(whole.posts.slice(2));
+    // Parameters the route does not read share the entry of the query without them.
+    expect((await t.app.inject('/api/posts?utm=1')).body).toBe((await t.app.inject('/api/posts')).body);
+  });
+
+  it('serves a kept API answer only while nothing changed', async () => {
+    const read = async () => (await t.app.inject(`/api/posts/${postId}`)).json<{ title: string }>();
+    expect((await read()).title).toBe('Cached');
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/posts/${postId}`,
+      headers: author.headers,
+      payload: { title: 'Changed' },
+    });
+    expect((await read()).title).toBe('Changed');
   });
 
   it('answers a conditional GET with 304 and no body while nothing changed', async () => {

@@ -12,6 +12,8 @@ const commentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/posts/:post_id/comments',
     {
+      // The same for every visitor: kept under the content version (platform/http/page-cache.ts).
+      config: { pageCache: 'rendered' },
       schema: {
         tags: ['comments'],
         summary: "A post's comments, oldest first",

@@ -8,10 +8,13 @@ const PostIdParams = IdParams('post_id');
 /** `/api/posts` and `/api/users/{user_id}/posts`. */
 const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { postsService } = app;
+  // Public reads are the same for every visitor: kept under the content version (platform/http/page-cache.ts).
+  const shared = { pageCache: 'rendered' as const };
 
   app.get(
     '/posts',
     {
+      config: shared,
       schema: {
         tags: ['posts'],
         summary: 'The feed, newest first',
@@ -25,6 +28,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/users/:user_id/posts',
     {
+      config: shared,
       schema: {
         tags: ['users', 'posts'],
         summary: "A user's posts, newest first",
@@ -39,6 +43,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/posts/:post_id',
     {
+      config: shared,
       schema: {
         tags: ['posts'],
         summary: 'One post with its author',

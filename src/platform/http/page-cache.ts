@@ -8,22 +8,24 @@ import type { Counters } from '../database/counters.js';
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * The answer depends on the path and the content version only, so it is the same for every visitor:
-     * `etag` answers a conditional request with 304 before the handler runs; `rendered` also keeps the
-     * rendered body under its ETag and serves it again without running the handler.
+     * The answer depends on the path, the validated query and the content version only, so it is the
+     * same for every visitor: `etag` answers a conditional request with 304 before the handler runs;
+     * `rendered` also keeps the body it sent under its ETag and sends it again without running the
+     * handler. For pages and for the API's public reads alike.
      */
     pageCache?: 'etag' | 'rendered';
   }
 }
 
 /**
- * Public pages are the same for every visitor, so a shared cache (a CDN) may keep them briefly and then
- * revalidate. Browsers revalidate every time; the answer is a 304 whenever nothing changed.
+ * Public pages are the same for every visitor, so a shared cache (a CDN) may keep them for a minute.
+ * Browsers revalidate on every visit (no max-age, no stale-while-revalidate: a new comment shows on the
+ * next visit); the answer is a 304 whenever nothing changed.
  */
-export const PAGE_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300';
+export const PAGE_CACHE_CONTROL = 'public, max-age=0, s-maxage=60';
 
-/** Rendered pages kept per process, by the length of their text. */
-const RENDER_CACHE_CHARS = 4 * 1024 * 1024;
+/** Rendered pages and API bodies kept per process, by the length of their text. */
+const RENDER_CACHE_CHARS = 8 * 1024 * 1024;
 
 // Identifies the code that renders the pages: a deploy changes every ETag, even with the same data.
 const buildId = (() => {
@@ -63,8 +65,16 @@ export default fp(
       maxSize: RENDER_CACHE_CHARS,
       sizeCalculation: (page) => page.body.length + page.type.length,
     });
-    // Kept pages ignore their query string.
-    const keyOf = (request: FastifyRequest, etag: string) => `${etag} ${request.url.split('?', 1)[0]}`;
+    // The validated query (defaults filled in, unknown parameters dropped) for routes that read one, so
+    // that `?limit=10` and no query share an entry and made-up parameters cannot fill the cache; pages
+    // without a query ignore theirs.
+    const keyOf = (request: FastifyRequest, etag: string) => {
+      const path = request.url.split('?', 1)[0];
+      const schema = request.routeOptions.schema?.querystring as { properties?: object } | undefined;
+      if (!schema?.properties) return `${etag} ${path}`;
+      const query = request.query as Record<string, unknown>;
+      return `${etag} ${path} ${JSON.stringify(Object.keys(schema.properties).map((name) => query[name]))}`;
+    };
 
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const mode = request.routeOptions.config.pageCache;
