@@ -98,6 +98,24 @@ describe('DATABASE_URL', () => {
       'postgres',
     );
   });
+
+  it('DATABASE_REPLICA_URL lists the read replicas; DATABASE_PREPARED_STATEMENTS=false keeps statements unnamed', () => {
+    const url = 'postgres://blog@primary/blog';
+    expect(loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url }).database).toMatchObject({
+      replicaUrls: [],
+      namedStatements: true,
+    });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      DATABASE_URL: url,
+      DATABASE_REPLICA_URL: 'postgres://blog@replica1/blog, postgres://blog@replica2:6432/blog',
+      DATABASE_PREPARED_STATEMENTS: 'false',
+    });
+    expect(config.database).toMatchObject({
+      replicaUrls: ['postgres://blog@replica1/blog', 'postgres://blog@replica2:6432/blog'],
+      namedStatements: false,
+    });
+  });
 });
 
 describe('production', () => {
@@ -157,6 +175,12 @@ describe('bad values stop the start with an error naming the variable', () => {
     ['RATE_LIMIT_LOGIN', { RATE_LIMIT_LOGIN: 'ten' }],
     ['POSTS_PER_PAGE', { POSTS_PER_PAGE: 'many' }],
     ['FRONTEND_URL', { FRONTEND_URL: 'not a url' }],
+    ['DATABASE_REPLICA_URL', { DATABASE_REPLICA_URL: 'postgres://replica/blog' }],
+    ['DATABASE_REPLICA_URL', { DATABASE_URL: 'postgres://p/b', DATABASE_REPLICA_URL: 'postgres://r/b,nope' }],
+    [
+      'DATABASE_PREPARED_STATEMENTS',
+      { DATABASE_URL: 'postgres://p/b', DATABASE_PREPARED_STATEMENTS: 'sometimes' },
+    ],
   ];
   for (const [variable, env] of cases) {
     it(`${variable}=${Object.values(env)[0]}`, () => {

@@ -11,7 +11,7 @@ let busyPost: number;
 
 beforeAll(async () => {
   t = await createTestApp();
-  repository = new CommentsRepository(t.app.database.db);
+  repository = new CommentsRepository(t.app.database);
   const db = t.app.database.db;
   await db.execute(sql`
     INSERT INTO users (username, email, password_hash)
@@ -37,7 +37,7 @@ afterAll(() => t.close());
 
 describe('plans of the comments repository', () => {
   it("a thread's first page walks the comments index and looks authors up by primary key", async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.offset, {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.offset, {
       postId: busyPost,
       skip: 0,
       limit: 20,
@@ -46,7 +46,7 @@ describe('plans of the comments repository', () => {
   });
 
   it('a cursor page starts from the comments index', async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.after, {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.after, {
       postId: busyPost,
       afterDate: new Date(Date.now() - 5_000_000),
       afterId: 5000,
@@ -56,7 +56,7 @@ describe('plans of the comments repository', () => {
   });
 
   it('a comment by id is two primary-key lookups', async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.byId, { id: 5000 });
+    const plan = await planOf(t.app.database.db, repository.statements.primary.byId, { id: 5000 });
     expectIndexPath(plan, ['comments_pkey', 'users_pkey'], ['comments', 'users']);
   });
 });

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Database } from '../platform/database/database.js';
+import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { isForeignKeyViolation } from '../platform/database/driver-errors.js';
-import { prepared } from '../platform/database/prepared.js';
+import { prepareStatements } from '../platform/database/prepared.js';
 import type { PageWindow } from '../platform/paging.js';
 import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
 import { comments, type CommentRow } from './comments.table.js';
@@ -17,56 +17,60 @@ const placeholder = sql.placeholder;
 
 /** The only code that reads or writes `comments`. */
 export class CommentsRepository {
-  /** The hot reads, prepared once; the plan tests explain these. */
+  /** The hot reads, prepared once, `read` on a replica where allowed; the plan tests explain these. */
   readonly statements;
+  private readonly db: Database;
 
-  constructor(private readonly db: Database) {
-    const withAuthors = () =>
-      db
-        .select({ comment: comments, author: authorColumns })
-        .from(comments)
-        .innerJoin(...joinAuthor(comments.userId))
-        .$dynamic();
-    const ofPost = eq(comments.postId, placeholder('postId'));
-    this.statements = {
-      offset: prepared(
-        'comments_offset',
-        withAuthors()
-          .where(ofPost)
-          .orderBy(...threadOrder)
-          .offset(placeholder('skip'))
-          .limit(placeholder('limit')),
-      ),
-      after: prepared(
-        'comments_after',
-        withAuthors()
-          .where(
-            and(
-              ofPost,
-              sql`(${comments.createdAt}, ${comments.id}) > (${placeholder('afterDate')}, ${placeholder('afterId')})`,
-            ),
-          )
-          .orderBy(...threadOrder)
-          .limit(placeholder('limit')),
-      ),
-      byId: prepared('comment_by_id', withAuthors().where(eq(comments.id, placeholder('id')))),
-    };
+  constructor(connection: DatabaseConnection) {
+    this.db = connection.db;
+    this.statements = prepareStatements(connection, (db, prepare) => {
+      const withAuthors = () =>
+        db
+          .select({ comment: comments, author: authorColumns })
+          .from(comments)
+          .innerJoin(...joinAuthor(comments.userId))
+          .$dynamic();
+      const ofPost = eq(comments.postId, placeholder('postId'));
+      return {
+        offset: prepare(
+          'comments_offset',
+          withAuthors()
+            .where(ofPost)
+            .orderBy(...threadOrder)
+            .offset(placeholder('skip'))
+            .limit(placeholder('limit')),
+        ),
+        after: prepare(
+          'comments_after',
+          withAuthors()
+            .where(
+              and(
+                ofPost,
+                sql`(${comments.createdAt}, ${comments.id}) > (${placeholder('afterDate')}, ${placeholder('afterId')})`,
+              ),
+            )
+            .orderBy(...threadOrder)
+            .limit(placeholder('limit')),
+        ),
+        byId: prepare('comment_by_id', withAuthors().where(eq(comments.id, placeholder('id')))),
+      };
+    });
   }
 
   /** One page of a post's comments, oldest first. */
   page(postId: number, window: PageWindow): Promise<CommentWithAuthor[]> {
     return window.after
-      ? this.statements.after.execute({
+      ? this.statements.read.after.execute({
           postId,
           afterDate: window.after.at,
           afterId: window.after.id,
           limit: window.limit,
         })
-      : this.statements.offset.execute({ postId, skip: window.skip, limit: window.limit });
+      : this.statements.read.offset.execute({ postId, skip: window.skip, limit: window.limit });
   }
 
   async findById(id: number): Promise<CommentWithAuthor | undefined> {
-    const [row] = await this.statements.byId.execute({ id });
+    const [row] = await this.statements.read.byId.execute({ id });
     return row;
   }
 

@@ -14,7 +14,7 @@ declare module 'fastify' {
 export default fp(
   async function comments(app) {
     const commentsService = new CommentsService(
-      new CommentsRepository(app.database.db),
+      new CommentsRepository(app.database),
       app.postsService,
       app.usersService,
     );

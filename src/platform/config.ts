@@ -28,7 +28,16 @@ export interface Config {
 }
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolMax: number; migrateOnStart: boolean }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax: number;
+      migrateOnStart: boolean;
+      /** Read replicas for the reads that may be a moment old; empty without DATABASE_REPLICA_URL. */
+      replicaUrls: string[];
+      /** Off behind a pooler in transaction mode (PgBouncer before 1.21): statements stay unnamed. */
+      namedStatements: boolean;
+    }
   | { kind: 'pglite'; dataDir: string | undefined; migrateOnStart: boolean };
 
 export interface S3Config {
@@ -160,14 +169,22 @@ export function loadConfig(env: Env = process.env): Config {
 function readDatabase(read: ReturnType<typeof reader>, dataDir: string): DatabaseConfig {
   const migrateOnStart = read.boolean('MIGRATE_ON_START', true);
   const url = read.string('DATABASE_URL');
-  if (url === undefined) return { kind: 'pglite', dataDir: path.join(dataDir, 'pglite'), migrateOnStart };
-  if (url === 'memory://') return { kind: 'pglite', dataDir: undefined, migrateOnStart };
+  const embedded = (dataDirectory: string | undefined) => {
+    if (read.string('DATABASE_REPLICA_URL') !== undefined) {
+      throw new ConfigError('DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database has no replicas');
+    }
+    return { kind: 'pglite' as const, dataDir: dataDirectory, migrateOnStart };
+  };
+  if (url === undefined) return embedded(path.join(dataDir, 'pglite'));
+  if (url === 'memory://') return embedded(undefined);
   read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   return {
     kind: 'postgres',
     url,
     poolMax: read.integer('DATABASE_POOL_MAX', 10, { min: 1, max: 1000 }),
     migrateOnStart,
+    replicaUrls: read.urlList('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
+    namedStatements: read.boolean('DATABASE_PREPARED_STATEMENTS', true),
   };
 }
 
@@ -256,6 +273,24 @@ function reader(env: Env) {
         throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')}`);
       }
       return raw;
+    },
+    /** A comma-separated list of URLs; empty when unset. */
+    urlList(name: string, protocols: string[]): string[] {
+      const raw = string(name);
+      if (raw === undefined) return [];
+      return raw.split(',').map((entry, index) => {
+        const item = `${name} (entry ${index + 1})`;
+        let parsed: URL;
+        try {
+          parsed = new URL(entry.trim());
+        } catch {
+          throw new ConfigError(`${item} is not a valid URL`);
+        }
+        if (!protocols.includes(parsed.protocol)) {
+          throw new ConfigError(`${item} must start with ${protocols.map((p) => p + '//').join(' or ')}`);
+        }
+        return entry.trim();
+      });
     },
     /** A rate written as `<count>/<window>`, such as `10/1m`, `5/15m` or `20/1h`. */
     rate(name: string, fallback: RateLimit): RateLimit {

@@ -13,6 +13,7 @@ import health from './http/health.js';
 import openApi from './http/openapi.js';
 import pageCache from './http/page-cache.js';
 import rateLimits from './http/rate-limit.js';
+import readYourWrites from './http/read-your-writes.js';
 import securityHeaders from './http/security-headers.js';
 import staticFiles from './http/static-files.js';
 import { JobQueue } from './jobs/job-queue.js';
@@ -80,7 +81,7 @@ export default fp(
 
     app.decorate('config', config);
     app.decorate('database', database);
-    app.decorate('counters', new Counters(database.db));
+    app.decorate('counters', new Counters(database));
     app.decorate('storage', storage);
     app.decorate('mailer', mailer);
     app.decorate('jobs', jobs);
@@ -98,6 +99,8 @@ export default fp(
     });
 
     await app.register(securityHeaders, { imageOrigins: imageOrigins(config) });
+    // Before every other hook: the request's reads are routed from its start (replicas only).
+    await app.register(readYourWrites, { router: database.router });
     await app.register(sensible);
     await app.register(staticFiles, {
       mediaFolder: storage instanceof LocalDiskStorage ? storage.root : undefined,
@@ -107,7 +110,10 @@ export default fp(
     await app.register(bodyParsers);
     await app.register(openApi);
     if (config.metricsEnabled) {
-      await app.register(import('./http/metrics.js'), { poolStats: database.poolStats });
+      await app.register(import('./http/metrics.js'), {
+        poolStats: database.poolStats,
+        readsServed: database.router.served,
+      });
     }
     if (config.rateLimits) await app.register(rateLimits, { redis });
     await app.register(access);

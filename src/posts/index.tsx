@@ -18,7 +18,7 @@ export default fp(
   async function posts(app) {
     app.decorate(
       'postsService',
-      new PostsService(new PostsRepository(app.database.db), app.usersService, app.counters),
+      new PostsService(new PostsRepository(app.database), app.usersService, app.counters),
     );
     app.describeApiTag('posts', 'Posts and likes');
 

@@ -37,7 +37,7 @@ async function positionAt(depth: number, userId?: number): Promise<{ afterDate: 
 
 beforeAll(async () => {
   t = await createTestApp();
-  repository = new PostsRepository(t.app.database.db);
+  repository = new PostsRepository(t.app.database);
   const db = t.app.database.db;
   await db.execute(sql`
     INSERT INTO users (username, email, password_hash)
@@ -71,12 +71,12 @@ describe('plans of the posts repository', () => {
   });
 
   it('feed page 1 walks the feed index and looks authors up by primary key', async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.feed.offset, { skip: 0, limit: 10 });
+    const plan = await planOf(t.app.database.db, repository.statements.primary.feed.offset, { skip: 0, limit: 10 });
     expectIndexPath(plan, ['posts_feed_idx', 'users_pkey']);
   });
 
   it('a deep cursor page starts from the feed index, not from a scan', async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.feed.after, {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.feed.after, {
       ...(await positionAt(Math.floor(POSTS * 0.9))),
       limit: 11,
     });
@@ -84,7 +84,7 @@ describe('plans of the posts repository', () => {
   });
 
   it("a user's page and its cursor form use the per-user feed index", async () => {
-    const { byAuthor } = repository.statements;
+    const { byAuthor } = repository.statements.primary;
     const userId = prolificAuthor;
     expectIndexPath(await planOf(t.app.database.db, byAuthor.offset, { userId, skip: 0, limit: 10 }), [
       'posts_user_feed_idx',
@@ -96,7 +96,7 @@ describe('plans of the posts repository', () => {
   });
 
   it('a deep offset page finds its first post with an index-only scan of the feed index', async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.feed.offset, {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.feed.offset, {
       skip: Math.floor(POSTS * 0.9),
       limit: 10,
     });
@@ -108,7 +108,7 @@ describe('plans of the posts repository', () => {
   });
 
   it("a deep offset in a user's posts does the same on the per-user index", async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.byAuthor.offset, {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.byAuthor.offset, {
       userId: prolificAuthor,
       skip: 50,
       limit: 10,
@@ -121,12 +121,12 @@ describe('plans of the posts repository', () => {
   });
 
   it('a post by id is two primary-key lookups', async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.byId, { id: Math.floor(POSTS / 2) });
+    const plan = await planOf(t.app.database.db, repository.statements.primary.byId, { id: Math.floor(POSTS / 2) });
     expectIndexPath(plan, ['posts_pkey', 'users_pkey']);
   });
 
   it('the feed total reads its counters row and never touches posts', async () => {
-    const plan = await planOf(t.app.database.db, t.app.counters.statements.byName, { name: 'posts' });
+    const plan = await planOf(t.app.database.db, t.app.counters.statements.primary.byName, { name: 'posts' });
     expect(plan.map((n) => n['Relation Name']).filter(Boolean), describePlan(plan)).toEqual(['counters']);
   });
 });

@@ -1,8 +1,8 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Database } from '../platform/database/database.js';
+import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { isForeignKeyViolation } from '../platform/database/driver-errors.js';
-import { prepared } from '../platform/database/prepared.js';
+import { prepareStatements, type Prepare } from '../platform/database/prepared.js';
 import type { PageWindow } from '../platform/paging.js';
 import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
 import { postLikes, posts, type PostRow } from './posts.table.js';
@@ -26,10 +26,19 @@ type Filter = (table: { userId: AnyPgColumn }) => SQL;
 
 /** The only code that reads or writes `posts` and `post_likes`. */
 export class PostsRepository {
-  /** The hot reads, prepared once (see platform/database/prepared.ts); the plan tests explain these. */
+  /**
+   * The hot reads, prepared once (platform/database/prepared.ts); `read` sends them to a replica when
+   * the request may read data a moment old. The plan tests explain these.
+   */
   readonly statements;
+  private readonly db: Database;
 
-  constructor(private readonly db: Database) {
+  constructor(connection: DatabaseConnection) {
+    this.db = connection.db;
+    this.statements = prepareStatements(connection, (db, prepare) => this.build(db, prepare));
+  }
+
+  private build(db: Database, prepare: Prepare) {
     const withAuthors = () =>
       db
         .select({ post: posts, author: authorColumns })
@@ -52,7 +61,7 @@ export class PostsRepository {
     const ofAuthor: Filter = (table) => eq(table.userId, placeholder('userId'));
     const byAuthor = ofAuthor(posts);
     const offsetPage = (name: string, filter?: Filter) =>
-      prepared(
+      prepare(
         name,
         withAuthors()
           .where(and(filter?.(posts), startOfPage(filter)))
@@ -60,26 +69,26 @@ export class PostsRepository {
           .limit(placeholder('limit')),
       );
     const pageAfter = (name: string, filter?: SQL) =>
-      prepared(
+      prepare(
         name,
         withAuthors()
           .where(and(filter, afterCursor))
           .orderBy(...feedOrder)
           .limit(placeholder('limit')),
       );
-    this.statements = {
+    return {
       feed: { offset: offsetPage('feed_offset'), after: pageAfter('feed_after') },
       byAuthor: {
         offset: offsetPage('author_feed_offset', ofAuthor),
         after: pageAfter('author_feed_after', byAuthor),
       },
-      byId: prepared('post_by_id', withAuthors().where(eq(posts.id, placeholder('id')))),
+      byId: prepare('post_by_id', withAuthors().where(eq(posts.id, placeholder('id')))),
     };
   }
 
   /** One page of the feed (`userId` unset) or of one author's posts, newest first. */
   page(window: PageWindow, userId?: number): Promise<PostWithAuthor[]> {
-    const statements = userId === undefined ? this.statements.feed : this.statements.byAuthor;
+    const statements = userId === undefined ? this.statements.read.feed : this.statements.read.byAuthor;
     return window.after
       ? statements.after.execute({
           userId,
@@ -91,7 +100,7 @@ export class PostsRepository {
   }
 
   async findById(id: number): Promise<PostWithAuthor | undefined> {
-    const [row] = await this.statements.byId.execute({ id });
+    const [row] = await this.statements.read.byId.execute({ id });
     return row;
   }
 

@@ -16,7 +16,7 @@ declare module 'fastify' {
 /** Users: profiles and profile pictures (`/api/users`), and the account page. */
 export default fp(
   async function users(app) {
-    const usersService = new UsersService(new UsersRepository(app.database.db), app.storage, app.log);
+    const usersService = new UsersService(new UsersRepository(app.database), app.storage, app.log);
     app.decorate('usersService', usersService);
     app.decorate('picturesService', new PicturesService(app.storage, usersService, app.log));
     app.describeApiTag('users', 'Accounts and profiles');

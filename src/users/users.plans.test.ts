@@ -9,7 +9,7 @@ let repository: UsersRepository;
 
 beforeAll(async () => {
   t = await createTestApp();
-  repository = new UsersRepository(t.app.database.db);
+  repository = new UsersRepository(t.app.database);
   await t.app.database.db.execute(sql`
     INSERT INTO users (username, email, password_hash)
     SELECT 'user' || i, 'user' || i || '@example.com', 'not-a-real-hash'

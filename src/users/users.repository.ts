@@ -1,6 +1,6 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
-import type { Database } from '../platform/database/database.js';
-import { prepared } from '../platform/database/prepared.js';
+import type { Database, DatabaseConnection } from '../platform/database/database.js';
+import { prepareOnPrimary } from '../platform/database/prepared.js';
 import { users, type User } from './users.table.js';
 
 export interface NewUser {
@@ -11,12 +11,18 @@ export interface NewUser {
 
 /** The only code that reads or writes the `users` table. */
 export class UsersRepository {
+  /**
+   * Read on the primary only: the authentication of every request must see a password change or a
+   * suspension at once, and a profile just changed must read back as changed.
+   */
   readonly statements;
+  private readonly db: Database;
 
-  constructor(private readonly db: Database) {
-    this.statements = {
+  constructor(connection: DatabaseConnection) {
+    this.db = connection.db;
+    this.statements = prepareOnPrimary(connection, (db, prepare) => ({
       // Every authenticated request reads its user.
-      byId: prepared(
+      byId: prepare(
         'user_by_id',
         db
           .select()
@@ -24,14 +30,14 @@ export class UsersRepository {
           .where(eq(users.id, sql.placeholder('id'))),
       ),
       // Every login.
-      byEmail: prepared(
+      byEmail: prepare(
         'user_by_email',
         db
           .select()
           .from(users)
           .where(sql`lower(${users.email}) = lower(${sql.placeholder('email')})`),
       ),
-      list: prepared(
+      list: prepare(
         'users_by_id',
         db
           .select()
@@ -40,14 +46,14 @@ export class UsersRepository {
           .offset(sql.placeholder('skip'))
           .limit(sql.placeholder('limit')),
       ),
-      postCount: prepared(
+      postCount: prepare(
         'user_post_count',
         db
           .select({ postCount: users.postCount })
           .from(users)
           .where(eq(users.id, sql.placeholder('id'))),
       ),
-    };
+    }));
   }
 
   async findById(id: number): Promise<User | undefined> {

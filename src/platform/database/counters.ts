@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { counters } from './counters.table.js';
-import type { Database } from './database.js';
-import { prepared } from './prepared.js';
+import type { DatabaseConnection } from './database.js';
+import { prepareStatements } from './prepared.js';
 
 export const CONTENT_VERSION = 'content_version';
 
@@ -9,20 +9,20 @@ export const CONTENT_VERSION = 'content_version';
 export class Counters {
   readonly statements;
 
-  constructor(db: Database) {
-    this.statements = {
-      byName: prepared(
+  constructor(connection: DatabaseConnection) {
+    this.statements = prepareStatements(connection, (db, prepare) => ({
+      byName: prepare(
         'counter_value',
         db
           .select({ value: counters.value })
           .from(counters)
           .where(eq(counters.name, sql.placeholder('name'))),
       ),
-    };
+    }));
   }
 
   async value(name: string): Promise<number> {
-    const [row] = await this.statements.byName.execute({ name });
+    const [row] = await this.statements.read.byName.execute({ name });
     return row?.value ?? 0;
   }
 

@@ -4,6 +4,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { ReadRouter } from './read-routing.js';
 
 /** The query builder, the same type whichever engine is behind it (a transaction has it too). */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -15,7 +16,14 @@ export interface PoolStats {
 }
 
 export interface DatabaseConnection {
+  /** The primary: every write, and every read that must see the latest data. */
   db: Database;
+  /** Read replicas (DATABASE_REPLICA_URL), for the reads that may be a moment old. */
+  replicas: Database[];
+  /** Which of them a read goes to (platform/database/read-routing.ts). */
+  router: ReadRouter;
+  /** False behind a pooler in transaction mode: prepared statements stay unnamed. */
+  namedStatements: boolean;
   /** Resolves when the database answers `SELECT 1`. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +33,7 @@ export interface DatabaseConnection {
 
 interface Logger {
   error(payload: object, message: string): void;
+  warn(payload: object, message: string): void;
   info(message: string): void;
 }
 
@@ -71,6 +80,9 @@ async function openPglite(
   }
   return {
     db,
+    replicas: [],
+    router: new ReadRouter([], db, log),
+    namedStatements: true,
     ping: () => answersWithin(PING_TIMEOUT_MS, client.query('SELECT 1')),
     close: () => client.close(),
   };
@@ -82,11 +94,30 @@ async function openPostgres(
 ): Promise<DatabaseConnection> {
   if (config.migrateOnStart) await migratePostgres(config.url);
   log.info('database migrations are up to date');
+  const pool = openPool(config.url, config.poolMax, 5_000, log);
+  const db = drizzlePg({ client: pool }) as unknown as Database;
+  // A replica that is away must cost a read little before it falls back to the primary.
+  const replicaPools = config.replicaUrls.map((url) => openPool(url, config.poolMax, 1_000, log));
+  const replicas = replicaPools.map((replica) => drizzlePg({ client: replica }) as unknown as Database);
+  return {
+    db,
+    replicas,
+    router: new ReadRouter(replicas, db, log),
+    namedStatements: config.namedStatements,
+    ping: () => answersWithin(PING_TIMEOUT_MS, pool.query('SELECT 1')),
+    close: async () => {
+      await Promise.all([pool.end(), ...replicaPools.map((replica) => replica.end())]);
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
+}
+
+function openPool(url: string, max: number, connectionTimeoutMillis: number, log: Logger): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: config.url,
-    max: config.poolMax,
+    connectionString: url,
+    max,
     // A request must fail fast rather than hang while the server is away.
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis,
     idleTimeoutMillis: 30_000,
     // A database that stops answering turns requests into 503s within seconds, not minutes. The
     // slowest query here, a deep offset page, takes well under this.
@@ -95,13 +126,7 @@ async function openPostgres(
   });
   // An idle client that loses its server emits here; without a listener the process would exit.
   pool.on('error', (error) => log.error({ err: error }, 'idle database connection failed'));
-  const db = drizzlePg({ client: pool }) as unknown as Database;
-  return {
-    db,
-    ping: () => answersWithin(PING_TIMEOUT_MS, pool.query('SELECT 1')),
-    close: () => pool.end(),
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-  };
+  return pool;
 }
 
 /**

@@ -8,6 +8,7 @@ const connection = await openDatabase(
   {
     info: (message) => console.log(message),
     error: (payload, message) => console.error(message, payload),
+    warn: (payload, message) => console.warn(message, payload),
   },
 );
 await connection.close();

@@ -1,14 +1,77 @@
+import type { Database, DatabaseConnection } from './database.js';
+
 /**
- * A query built once and run many times: building a query's SQL was a quarter of the CPU time of a
+ * Queries built once and run many times: building a query's SQL was a quarter of the CPU time of a
  * feed request, and on PostgreSQL a named statement is parsed and planned once per connection rather
- * than once per request. Repositories prepare their hot reads with this; `EXPLAIN` tests read the
- * statements back through `statementOf`.
+ * than once per request. Behind a pooler in transaction mode (DATABASE_PREPARED_STATEMENTS=false) the
+ * statements stay unnamed, since the next execution may land on another server connection.
  */
-export function prepared<Query extends { prepare(name: string): Prepared }, Prepared>(
+export type Prepare = <Query extends { prepare(name: string): unknown }>(
   name: string,
   query: Query,
-): ReturnType<Query['prepare']> {
-  return query.prepare(name) as ReturnType<Query['prepare']>;
+) => ReturnType<Query['prepare']>;
+
+export interface Statements<T> {
+  /** The statements on the primary: for writes, and for reads that must see the latest data. */
+  primary: T;
+  /**
+   * The same statements, each run where the request may read (platform/database/read-routing.ts):
+   * a replica for a read-only request, else the primary. Without replicas, `primary` itself.
+   */
+  read: T;
+}
+
+function preparer(connection: DatabaseConnection): Prepare {
+  return (name, query) =>
+    query.prepare(connection.namedStatements ? name : '') as ReturnType<(typeof query)['prepare']>;
+}
+
+/** Statements that always read the primary, such as the user behind a token. */
+export function prepareOnPrimary<T extends object>(
+  connection: DatabaseConnection,
+  build: (db: Database, prepare: Prepare) => T,
+): T {
+  return build(connection.db, preparer(connection));
+}
+
+/** A repository's prepared statements: built once for the primary and once for each replica. */
+export function prepareStatements<T extends object>(
+  connection: DatabaseConnection,
+  build: (db: Database, prepare: Prepare) => T,
+): Statements<T> {
+  const prepare = preparer(connection);
+  const primary = build(connection.db, prepare);
+  if (connection.replicas.length === 0) return { primary, read: primary };
+  const onReplicas = connection.replicas.map((db) => build(db, prepare));
+  return { primary, read: routed(primary, onReplicas, connection) };
+}
+
+interface Executable {
+  execute(values?: Record<string, unknown>): Promise<unknown>;
+}
+
+const isExecutable = (value: unknown): value is Executable =>
+  typeof (value as Executable | null)?.execute === 'function';
+
+/** The statements' tree, each statement's `execute` sent where the router says. */
+function routed<T extends object>(primary: T, replicas: T[], connection: DatabaseConnection): T {
+  const tree: Record<string, unknown> = {};
+  for (const [key, statement] of Object.entries(primary)) {
+    const copies = replicas.map((replica) => (replica as Record<string, unknown>)[key]);
+    if (isExecutable(statement)) {
+      tree[key] = {
+        execute: (values?: Record<string, unknown>) =>
+          connection.router.read((index) =>
+            (index === undefined ? statement : (copies[index] as Executable)).execute(values),
+          ),
+        // The plan tests and the benchmark read the statement's text: the same on every server.
+        getQuery: () => statementOf(statement),
+      };
+    } else {
+      tree[key] = routed(statement as object, copies as object[], connection);
+    }
+  }
+  return tree as T;
 }
 
 /** The SQL text and parameters (placeholders unfilled) of a prepared query. */

@@ -9,7 +9,14 @@ import type { PoolStats } from '../database/database.js';
  * their pattern (`/api/posts/:post_id`), never by the raw URL, so the label set stays small.
  */
 export default fp(
-  async function metrics(app: FastifyInstance, options: { poolStats: (() => PoolStats) | undefined }) {
+  async function metrics(
+    app: FastifyInstance,
+    options: {
+      poolStats: (() => PoolStats) | undefined;
+      /** Reads served by the primary and by each replica (platform/database/read-routing.ts). */
+      readsServed: { primary: number; replicas: number[] };
+    },
+  ) {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
 
@@ -36,6 +43,18 @@ export default fp(
         },
       });
     }
+
+    const { readsServed } = options;
+    new Gauge({
+      name: 'db_reads_served',
+      help: 'Reads of the prepared hot statements, by the server that answered them',
+      labelNames: ['server'],
+      registers: [registry],
+      collect() {
+        this.set({ server: 'primary' }, readsServed.primary);
+        readsServed.replicas.forEach((count, index) => this.set({ server: `replica${index}` }, count));
+      },
+    });
 
     app.addHook('onResponse', async (request, reply) => {
       durations.observe(
