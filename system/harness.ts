@@ -438,17 +438,21 @@ function childrenOf(parent: number): number[] {
   return pids;
 }
 
-export async function startPrivateCluster(): Promise<PrivateCluster> {
-  const bin = postgresBin();
+/** A folder owned by the `postgres` user, for a cluster's data, socket and log. */
+async function clusterFolder(): Promise<{ dir: string; data: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'blog-system-pg-'));
   if (process.getuid?.() === 0) {
     const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
     await chown(dir, Number(id.stdout.trim()), Number(gid.stdout.trim()));
   }
-  const data = path.join(dir, 'data');
-  const log = path.join(dir, 'postgres.log');
-  const port = await freePort();
+  return { dir, data: path.join(dir, 'data') };
+}
+
+/** A throwaway PostgreSQL cluster of its own, on a free port of 127.0.0.1, started. */
+export async function startPrivateCluster(): Promise<PrivateCluster> {
+  const bin = postgresBin();
+  const { dir, data } = await clusterFolder();
   asPostgres([
     path.join(bin, 'initdb'),
     '-D',
@@ -461,6 +465,37 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     '-E',
     'UTF8',
   ]);
+  return runCluster(dir, data, await freePort());
+}
+
+/**
+ * A hot standby of `primary`, streaming its WAL: a copy made with pg_basebackup (`-R` writes the
+ * standby's connection to the primary), started on a port of its own. Read-only, as a replica is.
+ */
+export async function startStandby(primary: PrivateCluster): Promise<PrivateCluster> {
+  const bin = postgresBin();
+  const { dir, data } = await clusterFolder();
+  asPostgres([
+    path.join(bin, 'pg_basebackup'),
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primary.port),
+    '-U',
+    'postgres',
+    '-D',
+    data,
+    '-R',
+    '-c',
+    'fast',
+    '--no-sync',
+  ]);
+  return runCluster(dir, data, await freePort());
+}
+
+function runCluster(dir: string, data: string, port: number): PrivateCluster {
+  const bin = postgresBin();
+  const log = path.join(dir, 'postgres.log');
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
   const cluster: PrivateCluster = {
     port,
@@ -552,4 +587,85 @@ export function countBy<T extends string | number>(values: T[]): Record<string, 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// PgBouncer
+
+export interface Pooler {
+  port: number;
+  /** `postgres://postgres@127.0.0.1:<port>/<database>`: the database on the server behind it. */
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+export const PGBOUNCER = '/usr/sbin/pgbouncer';
+
+/**
+ * Debian's PgBouncer (1.18) in transaction pooling mode in front of `server` (`host:port`), with its own
+ * configuration in a temporary folder, run as the `postgres` user (it refuses to run as root).
+ */
+export async function startPgbouncer(server: { host: string; port: number }): Promise<Pooler> {
+  if (!existsSync(PGBOUNCER)) {
+    throw new Error(
+      `${PGBOUNCER} is missing: run 'bash system/ensure-tools.sh' (apt-get install pgbouncer) first`,
+    );
+  }
+  const { dir } = await clusterFolder();
+  const port = await freePort();
+  await writeFile(path.join(dir, 'users.txt'), '"postgres" ""\n');
+  await writeFile(
+    path.join(dir, 'pgbouncer.ini'),
+    [
+      '[databases]',
+      `* = host=${server.host} port=${server.port}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${path.join(dir, 'users.txt')}`,
+      'pool_mode = transaction',
+      'max_client_conn = 500',
+      'default_pool_size = 8',
+      'ignore_startup_parameters = extra_float_digits,options',
+      '',
+    ].join('\n'),
+  );
+  // As root, PgBouncer switches to the `postgres` user itself (`-u`): the child stays PgBouncer.
+  const asRoot = process.getuid?.() === 0;
+  const ini = path.join(dir, 'pgbouncer.ini');
+  const child = spawn(PGBOUNCER, asRoot ? ['-u', 'postgres', ini] : [ini], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  track(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  await until('PgBouncer listens', 10_000, () => canConnect(port), Boolean, 100).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${output}`);
+  });
+  return {
+    port,
+    urlFor: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    async stop() {
+      // SIGTERM: PgBouncer's immediate shutdown (SIGINT would wait for every client).
+      child.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
