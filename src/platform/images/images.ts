@@ -1,4 +1,19 @@
-import type { OutputInfo, Sharp } from 'sharp';
+import type { OutputInfo, Sharp, SharpConstructor } from 'sharp';
+
+let loading: Promise<SharpConstructor> | undefined;
+
+/**
+ * sharp, loaded on the first upload (most processes start far more often than they resize a picture),
+ * with libvips's operation cache off: every upload is a new image, so the cache never hits, and it kept
+ * up to 50 MB of decoded pixels alive after the last upload.
+ */
+function loadSharp(): Promise<SharpConstructor> {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    sharp.cache(false);
+    return sharp;
+  });
+  return loading;
+}
 
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp';
 
@@ -37,8 +52,7 @@ export async function transformImage(
   const format = detectImageFormat(input);
   if (!format) throw new InvalidImageError('not a JPEG, PNG, GIF or WebP file');
   try {
-    // Loaded on the first upload: most processes start far more often than they resize a picture.
-    const { default: sharp } = await import('sharp');
+    const sharp = await loadSharp();
     const image = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
     const { format: decoded } = await image.metadata();
     // A PNG signature on a JPEG body and the like: the bytes must be what they claim.
