@@ -1,7 +1,9 @@
 // The load generator: one autocannon run in its own process (forked by lib.mjs's runLoad). It receives a
 // plain description of the load over IPC and answers with a summary. Request kinds:
-//   get          GET `path` (with optional headers)
+//   get          GET `path` (with optional headers; `expectStatus: 304` counts 304s as answered)
 //   randomPath   GET `${prefix}${random integer in [min, max]}${suffix}`
+//   randomCursor GET `${path}?limit=10&cursor=<a random time in [from, to]>_2147483647`: pages starting
+//                at random depths (each a new URL, so no cache serves it)
 //   login        POST /api/users/token as a random seeded user (`user<n>@example.com`, n in [1, users])
 //   createPost   POST /api/posts with a fresh JSON post, as one of `tokens` (round robin)
 //   upload       PATCH `path` with a multipart body holding `file` (read once), `authorization` header
@@ -19,6 +21,21 @@ function requestsFor(spec) {
   switch (spec.kind) {
     case 'get':
       return { url: spec.url + spec.path, method: 'GET', headers: spec.headers };
+    case 'randomCursor': {
+      const from = Date.parse(spec.from);
+      const to = Date.parse(spec.to);
+      return {
+        method: 'GET',
+        requests: [
+          {
+            setupRequest: (request) => {
+              const at = new Date(randomInt(Math.min(from, to), Math.max(from, to))).toISOString();
+              return { ...request, path: `${spec.path}?limit=10&cursor=${encodeURIComponent(`${at}_2147483647`)}` };
+            },
+          },
+        ],
+      };
+    }
     case 'randomPath':
       return {
         method: 'GET',
@@ -101,15 +118,17 @@ function requestsFor(spec) {
   }
 }
 
-function summarize(result) {
+function summarize(result, spec) {
   const { latency, requests } = result;
+  // A 304 is the answer a conditional request wants: counted with the 2xx, not as a failure.
+  const expected = spec.expectStatus ? (result.statusCodeStats?.[spec.expectStatus]?.count ?? 0) : 0;
   return {
     durationS: result.duration,
     connections: result.connections,
     requests: requests.total,
     rps: requests.total / result.duration,
-    ok: result['2xx'],
-    non2xx: result.non2xx,
+    ok: result['2xx'] + expected,
+    non2xx: result.non2xx - expected,
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes: result.statusCodeStats,
@@ -140,7 +159,7 @@ process.once('message', (spec) => {
     return;
   }
   autocannon(options, (error, result) => {
-    const answer = error ? { error: error.message } : summarize(result);
+    const answer = error ? { error: error.message } : summarize(result, spec);
     process.send(answer, () => process.exit(0));
   });
 });

@@ -1,43 +1,56 @@
-// EXPLAIN (ANALYZE, BUFFERS) of the app's hot queries on the seeded database. The SQL is the text the
-// app sends (Drizzle's SQL of the prepared queries in src/posts/posts.service.ts and of the queries in
-// src/users/users.service.ts), with the parameters inlined as typed placeholders.
+// EXPLAIN (ANALYZE, BUFFERS) of the app's hot statements on the seeded database. The statements are the
+// repositories' own prepared statements, taken from the built app (dist/), with their placeholders filled
+// in: what is explained here is what the app sends, as the plan tests do on a small database.
+import { fillPlaceholders } from 'drizzle-orm';
 import pg from 'pg';
+import { ROOT } from './lib.mjs';
 
-const POST_COLUMNS =
-  'select "posts"."id", "posts"."title", "posts"."content", "posts"."user_id", "posts"."date_posted", ' +
-  '"posts"."likes", "users"."id", "users"."username", "users"."image_file" ' +
-  'from "posts" inner join "users" on "users"."id" = "posts"."user_id"';
-const FEED_ORDER = 'order by "posts"."date_posted" desc, "posts"."id" desc';
-const USER_COLUMNS =
-  'select "id", "username", "email", "password_hash", "image_file", "token_version", "post_count", "created_at" from "users"';
+const dist = (file) => import(new URL(`dist/${file}`, `file://${ROOT}`).href);
 
-/** name -> [sql, params]; `cursor` is `{ datePosted, id }`, `author` a user with many posts. */
-export function hotQueries({ cursor, author, authorCursor, postId, email }) {
-  return {
-    'feed page 1': [`${POST_COLUMNS} ${FEED_ORDER} limit $1 offset $2`, [10, 0]],
-    'feed cursor (depth 900,000)': [
-      `${POST_COLUMNS} where ("posts"."date_posted", "posts"."id") < ($1, $2) ${FEED_ORDER} limit $3`,
-      [cursor.datePosted, cursor.id, 11],
+/** name -> [statement, values]. */
+async function hotStatements(connection, values) {
+  const [{ PostsRepository }, { CommentsRepository }, { UsersRepository }, { Counters }] = await Promise.all([
+    dist('posts/posts.repository.js'),
+    dist('comments/comments.repository.js'),
+    dist('users/users.repository.js'),
+    dist('platform/database/counters.js'),
+  ]);
+  const posts = new PostsRepository(connection).statements.primary;
+  const comments = new CommentsRepository(connection).statements.primary;
+  const users = new UsersRepository(connection).statements;
+  const counters = new Counters(connection).statements.primary;
+  const { cursor, author, authorCursor, postId, email, depth, hotPost, hotCursor } = values;
+  const list = {
+    'feed page 1': [posts.feed.offset, { skip: 0, limit: 10 }],
+    [`feed cursor (depth ${depth.toLocaleString('en')})`]: [
+      posts.feed.after,
+      { afterDate: cursor.datePosted, afterId: cursor.id, limit: 11 },
     ],
-    'feed skip 900,000 (offset: reads every row it skips)': [
-      `${POST_COLUMNS} ${FEED_ORDER} limit $1 offset $2`,
-      [10, 900_000],
+    [`feed skip ${depth.toLocaleString('en')} (offset: index-only walk to the page)`]: [
+      posts.feed.offset,
+      { skip: depth, limit: 10 },
     ],
-    'feed total (counters)': ['select "value" from "counters" where "counters"."name" = $1', ['posts']],
-    'post by id': [`${POST_COLUMNS} where "posts"."id" = $1`, [postId]],
-    'user page 1': [
-      `${POST_COLUMNS} where "posts"."user_id" = $1 ${FEED_ORDER} limit $2 offset $3`,
-      [author, 10, 0],
-    ],
+    'feed total (counters)': [counters.byName, { name: 'posts' }],
+    'content version (counters)': [counters.byName, { name: 'content_version' }],
+    'post by id': [posts.byId, { id: postId }],
+    'user page 1': [posts.byAuthor.offset, { userId: author, skip: 0, limit: 10 }],
     'user page cursor': [
-      `${POST_COLUMNS} where ("posts"."user_id" = $1 and ("posts"."date_posted", "posts"."id") < ($2, $3)) ${FEED_ORDER} limit $4`,
-      [author, authorCursor.datePosted, authorCursor.id, 11],
+      posts.byAuthor.after,
+      { userId: author, afterDate: authorCursor.datePosted, afterId: authorCursor.id, limit: 11 },
     ],
-    'user post_count': ['select "post_count" from "users" where "users"."id" = $1', [author]],
-    'user by id (authentication)': [`${USER_COLUMNS} where "users"."id" = $1`, [author]],
-    'user by lower(email) (login)': [`${USER_COLUMNS} where lower("users"."email") = lower($1)`, [email]],
-    'users list': [`${USER_COLUMNS} order by "users"."id" limit $1`, [100]],
+    'user post_count': [users.postCount, { id: author }],
+    'user by id (authentication)': [users.byId, { id: author }],
+    'user by lower(email) (login)': [users.byEmail, { email }],
+    'users list': [users.list, { skip: 0, limit: 100 }],
   };
+  if (hotPost) {
+    list['comments page 1 (hot thread)'] = [comments.offset, { postId: hotPost, skip: 0, limit: 20 }];
+    list['comments cursor (deep in the hot thread)'] = [
+      comments.after,
+      { postId: hotPost, afterDate: hotCursor.createdAt, afterId: hotCursor.id, limit: 21 },
+    ];
+  }
+  return list;
 }
 
 function walk(node, visit) {
@@ -46,10 +59,16 @@ function walk(node, visit) {
 }
 
 /**
- * Runs EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) of each query (without per-node timing, whose
- * overhead would swamp the deep offset); summarizes the nodes and the execution time.
+ * Runs EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) of each statement (without per-node timing,
+ * whose overhead would swamp the deep walks); summarizes the nodes and the execution time.
  */
 export async function explainHotQueries(url, params) {
+  const [{ openDatabase }] = await Promise.all([dist('platform/database/database.js')]);
+  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+  const connection = await openDatabase(
+    { kind: 'postgres', url, poolMax: 1, migrateOnStart: false, replicaUrls: [], namedStatements: true },
+    quiet,
+  );
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -64,25 +83,39 @@ export async function explainHotQueries(url, params) {
        ORDER BY date_posted DESC, id DESC OFFSET $2 LIMIT 1`,
       [author, Math.min(100, Math.floor(rows[0].n / 2))],
     );
-    const queries = hotQueries({
+    const thread = await client.query(
+      `SELECT post_id, count(*)::int AS n FROM comments GROUP BY post_id ORDER BY n DESC LIMIT 1`,
+    );
+    const hotPost = thread.rows[0]?.post_id;
+    const hotDeep = hotPost
+      ? await client.query(
+          'SELECT created_at, id FROM comments WHERE post_id = $1 ORDER BY created_at, id OFFSET $2 LIMIT 1',
+          [hotPost, Math.floor(thread.rows[0].n * 0.9)],
+        )
+      : undefined;
+    const statements = await hotStatements(connection, {
       cursor: params.cursor,
+      depth: params.depth,
       author,
       authorCursor: { datePosted: deep.rows[0].date_posted, id: deep.rows[0].id },
       postId: Math.ceil(rows[0].max_id / 2),
       email: 'User4242@Example.com',
+      hotPost,
+      hotCursor: hotDeep && { createdAt: hotDeep.rows[0].created_at, id: hotDeep.rows[0].id },
     });
     const plans = {};
-    for (const [name, [text, values]] of Object.entries(queries)) {
-      // Once to warm the cache as a running app would have it, then the measured EXPLAINs: the median
-      // of five (one for the deep offset, which takes seconds).
-      await client.query(text, values);
+    for (const [name, [statement, values]] of Object.entries(statements)) {
+      const { sql: text, params: placeholders } = statement.getQuery();
+      const args = fillPlaceholders(placeholders, values);
+      // Once to warm the cache as a running app would have it, then the median of five EXPLAINs.
+      await client.query(text, args);
       const times = [];
       let plan;
       let planningMs;
-      for (let i = 0; i < (name.startsWith('feed skip') ? 1 : 5); i += 1) {
+      for (let i = 0; i < 5; i += 1) {
         const result = await client.query(
           `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) ${text}`,
-          values,
+          args,
         );
         const [document] = result.rows[0]['QUERY PLAN'];
         ({ Plan: plan, 'Planning Time': planningMs } = document);
@@ -92,13 +125,15 @@ export async function explainHotQueries(url, params) {
       const nodes = [];
       walk(plan, (node) =>
         nodes.push(
-          node['Relation Name'] ? `${node['Node Type']} on ${node['Relation Name']}` : node['Node Type'],
+          node['Relation Name']
+            ? `${node['Node Type']} on ${node['Relation Name']}${node['Index Name'] ? ` (${node['Index Name']})` : ''}`
+            : node['Node Type'],
         ),
       );
-      const seqScans = nodes.filter((node) => /^Seq Scan on (posts|users)$/.test(node));
+      const seqScans = nodes.filter((node) => /^Seq Scan on (posts|users|comments)/.test(node));
       plans[name] = {
         nodes,
-        // No sequential scan of posts or users. (The one-row `counters` table may be read either way.)
+        // No sequential scan of posts, users or comments. (The one-row `counters` table may be read either way.)
         indexPath: seqScans.length === 0,
         seqScans,
         executionMs: Math.round(executionMs * 1000) / 1000,
@@ -109,5 +144,6 @@ export async function explainHotQueries(url, params) {
     return plans;
   } finally {
     await client.end();
+    await connection.close();
   }
 }

@@ -96,7 +96,9 @@ const TITLES = [
  * Fills a migrated database: `users` users (all with the one precomputed hash, one in five with a
  * picture) and `posts` posts spread over the past, newest now, by skewed authors, with titles (one in
  * ten missing) and contents of realistic lengths (mostly 80-2,000 characters, one in twenty up to
- * 8,000). Then the totals the triggers keep are made right, and the tables are vacuumed and analyzed.
+ * 8,000), and `comments` comments: a tenth of them on the newest post (a thread to page through at
+ * depth), the rest on random posts, newest post last. Then the totals the triggers keep are made right,
+ * and the tables are vacuumed and analyzed.
  *
  * `method`:
  *   'bulk'     (default) inserts the posts with `session_replication_role = replica` (no trigger, no
@@ -105,7 +107,7 @@ const TITLES = [
  *   'triggers' inserts with every trigger on (the statement-level counter triggers handle the bulk
  *              insert; the foreign-key trigger checks each row).
  */
-export async function seedDatabase(url, { users, posts, method = 'bulk', log = () => {} }) {
+export async function seedDatabase(url, { users, posts, comments = 0, method = 'bulk', log = () => {} }) {
   const hashed = await benchPasswordHash();
   const timings = {};
   const step = async (client, name, text, values) => {
@@ -142,8 +144,31 @@ export async function seedDatabase(url, { users, posts, method = 'bulk', log = (
        FROM generate_series(1, $3::int) AS i`,
       [TITLES, LONG_CORPUS, posts, users],
     );
+    if (comments > 0) {
+      // The hot thread is the newest post's: a tenth of all comments, in the order they were written.
+      const hot = Math.floor(comments / 10);
+      await step(
+        client,
+        'comments',
+        `INSERT INTO comments (post_id, user_id, content, created_at, updated_at)
+         SELECT CASE WHEN i <= $2 THEN $3 ELSE 1 + floor(random() * ($3 - 1))::int END,
+                1 + floor(random() ^ 2 * $4)::int,
+                substr($5, 1 + floor(random() * 900)::int, 40 + floor(random() ^ 2 * 400)::int),
+                now() - ($1 - i) * interval '60 milliseconds',
+                now() - ($1 - i) * interval '60 milliseconds'
+         FROM generate_series(1, $1::int) AS i`,
+        [comments, hot, posts, users, LONG_CORPUS],
+      );
+    }
     if (method === 'bulk') {
       await client.query('SET session_replication_role = origin');
+      await step(
+        client,
+        'comment_counts',
+        `UPDATE posts SET comments = per_post.n
+         FROM (SELECT post_id, count(*) AS n FROM comments GROUP BY post_id) AS per_post
+         WHERE posts.id = per_post.post_id`,
+      );
       await step(
         client,
         'counters',
@@ -164,21 +189,50 @@ export async function seedDatabase(url, { users, posts, method = 'bulk', log = (
       if (orphans.rows[0].n !== 0) throw new Error(`${orphans.rows[0].n} posts without an author`);
     }
     // What autovacuum would have done by the time a real table got this big: visibility map and stats.
-    await step(client, 'vacuum_analyze', 'VACUUM (ANALYZE) users, posts, counters');
+    await step(client, 'vacuum_analyze', 'VACUUM (ANALYZE) users, posts, comments, counters');
     // Write the seeded pages out now, rather than in a checkpoint during the first measurements.
     await step(client, 'checkpoint', 'CHECKPOINT');
     const check = await client.query(
       `SELECT (SELECT value FROM counters WHERE name = 'posts')::bigint AS counter,
               (SELECT count(*) FROM posts) AS posts,
-              (SELECT sum(post_count) FROM users) AS post_counts`,
+              (SELECT sum(post_count) FROM users) AS post_counts,
+              (SELECT sum(comments) FROM posts) AS comment_counts`,
     );
-    const { counter, posts: counted, post_counts: perUser } = check.rows[0];
-    if (Number(counter) !== posts || Number(counted) !== posts || Number(perUser) !== posts) {
+    const { counter, posts: counted, post_counts: perUser, comment_counts: perPost } = check.rows[0];
+    if (
+      Number(counter) !== posts ||
+      Number(counted) !== posts ||
+      Number(perUser) !== posts ||
+      Number(perPost) !== comments
+    ) {
       throw new Error(`totals are wrong after seeding: ${JSON.stringify(check.rows[0])}`);
     }
   });
   timings.total = Object.values(timings).reduce((a, b) => a + b, 0);
   return timings;
+}
+
+/** The oldest and newest times of a post's comments, for cursors at a depth of its thread. */
+export async function threadSpan(url, postId) {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query(
+      'SELECT min(created_at) AS first, max(created_at) AS last, count(*)::int AS n FROM comments WHERE post_id = $1',
+      [postId],
+    );
+    return { first: rows[0].first, last: rows[0].last, count: rows[0].n };
+  });
+}
+
+/** The times of the newest and the `depth`-th newest post: cursors between them are at that depth or less. */
+export async function feedSpan(url, depth) {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query(
+      `SELECT (SELECT max(date_posted) FROM posts) AS newest,
+              (SELECT date_posted FROM posts ORDER BY date_posted DESC, id DESC OFFSET $1 LIMIT 1) AS deep`,
+      [depth - 1],
+    );
+    return { newest: rows[0].newest, deep: rows[0].deep };
+  });
 }
 
 /** The `next_cursor` that the page ending with the `depth`-th newest post would hand out. */
@@ -198,6 +252,7 @@ export async function describeDatabase(url) {
   return withClient(url, async (client) => {
     const { rows } = await client.query(
       `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM posts)::int AS posts,
+              (SELECT count(*) FROM comments)::int AS comments,
               pg_size_pretty(pg_total_relation_size('posts')) AS posts_size,
               pg_size_pretty(pg_database_size(current_database())) AS database_size,
               (SELECT round(avg(length(content))) FROM posts)::int AS avg_content_chars,

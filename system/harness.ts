@@ -1,10 +1,10 @@
 // Tools of the system tests: the built server (`node dist/server.js`) as real processes on loopback, an
 // HTTP client with hard timeouts, a capturing SMTP server, databases on the machine's PostgreSQL server,
 // a private throwaway PostgreSQL cluster, and nginx as a load balancer. Every wait is bounded.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createDatabase as createTestDatabase, type TestDatabase } from '../test/support/database.js';
+import { postgresFolder } from '../test/support/postgres-cluster.js';
+import { freePort } from '../test/support/ports.js';
+
+export { freePort } from '../test/support/ports.js';
+export { startPrivateCluster, startStandby, type PrivateCluster } from '../test/support/postgres-cluster.js';
 
 export { mailTo, startSmtpSink, type SmtpSink } from '../test/support/mail.js';
 
@@ -27,19 +32,6 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** A random tag for names made by one run, so reruns and other suites never collide. */
 export const runTag = () => randomBytes(5).toString('hex');
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resident memory of a process in MB, from /proc/<pid>/status (0 once it is gone). */
 export function rssMb(pid: number): number {
@@ -385,162 +377,6 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
 // ---------------------------------------------------------------------------------------------------------
 // A private PostgreSQL cluster, to stop and start without disturbing the machine's server
 
-export interface PrivateCluster {
-  port: number;
-  url: string;
-  start(): void;
-  /** `pg_ctl stop -m <mode>`. */
-  stop(mode: 'immediate' | 'fast'): void;
-  /** SIGSTOP (or SIGCONT) to the postmaster and every backend: a server that accepts but never answers. */
-  freeze(): number[];
-  thaw(pids: number[]): void;
-  destroy(): Promise<void>;
-}
-
-function postgresBin(): string {
-  const base = '/usr/lib/postgresql';
-  const versions = existsSync(base)
-    ? readdirSync(base)
-        .filter((name) => existsSync(path.join(base, name, 'bin', 'pg_ctl')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (versions[0] === undefined) throw new Error(`no PostgreSQL binaries under ${base}/*/bin`);
-  return path.join(base, versions[0], 'bin');
-}
-
-/** Runs a PostgreSQL tool as the `postgres` OS user (PostgreSQL refuses to run as root). */
-function asPostgres(args: string[], boundMs = 60_000): string {
-  const asRoot = process.getuid?.() === 0;
-  const command = asRoot ? 'runuser' : args[0]!;
-  const argv = asRoot ? ['-u', 'postgres', '--', ...args] : args.slice(1);
-  const result = spawnSync(command, argv, { encoding: 'utf8', timeout: boundMs });
-  if (result.status !== 0) {
-    throw new Error(
-      `${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr}${result.stdout}`,
-    );
-  }
-  return result.stdout;
-}
-
-function childrenOf(parent: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The fields after the command name (which may hold spaces) start with the state, then the parent.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) pids.push(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return pids;
-}
-
-/** A folder owned by the `postgres` user, for a cluster's data, socket and log. */
-async function clusterFolder(): Promise<{ dir: string; data: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'blog-system-pg-'));
-  if (process.getuid?.() === 0) {
-    const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-    await chown(dir, Number(id.stdout.trim()), Number(gid.stdout.trim()));
-  }
-  return { dir, data: path.join(dir, 'data') };
-}
-
-/** A throwaway PostgreSQL cluster of its own, on a free port of 127.0.0.1, started. */
-export async function startPrivateCluster(): Promise<PrivateCluster> {
-  const bin = postgresBin();
-  const { dir, data } = await clusterFolder();
-  asPostgres([
-    path.join(bin, 'initdb'),
-    '-D',
-    data,
-    '-A',
-    'trust',
-    '-U',
-    'postgres',
-    '--no-sync',
-    '-E',
-    'UTF8',
-  ]);
-  return runCluster(dir, data, await freePort());
-}
-
-/**
- * A hot standby of `primary`, streaming its WAL: a copy made with pg_basebackup (`-R` writes the
- * standby's connection to the primary), started on a port of its own. Read-only, as a replica is.
- */
-export async function startStandby(primary: PrivateCluster): Promise<PrivateCluster> {
-  const bin = postgresBin();
-  const { dir, data } = await clusterFolder();
-  asPostgres([
-    path.join(bin, 'pg_basebackup'),
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(primary.port),
-    '-U',
-    'postgres',
-    '-D',
-    data,
-    '-R',
-    '-c',
-    'fast',
-    '--no-sync',
-  ]);
-  return runCluster(dir, data, await freePort());
-}
-
-function runCluster(dir: string, data: string, port: number): PrivateCluster {
-  const bin = postgresBin();
-  const log = path.join(dir, 'postgres.log');
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
-  const cluster: PrivateCluster = {
-    port,
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start: () => {
-      asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-o', options, '-l', log, '-w', '-t', '30', 'start']);
-    },
-    stop: (mode) => {
-      asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-m', mode, '-w', '-t', '30', 'stop']);
-    },
-    freeze: () => {
-      const postmaster = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      const pids = [postmaster, ...childrenOf(postmaster)];
-      for (const pid of pids) process.kill(pid, 'SIGSTOP');
-      return pids;
-    },
-    thaw: (pids) => {
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGCONT');
-        } catch {
-          // gone
-        }
-      }
-    },
-    destroy: async () => {
-      try {
-        // A frozen server cannot stop: wake it first.
-        const postmaster = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-        cluster.thaw([postmaster, ...childrenOf(postmaster)]);
-      } catch {
-        // not running
-      }
-      try {
-        asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'], 30_000);
-      } catch {
-        // already stopped
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  cluster.start();
-  return cluster;
-}
-
 /**
  * The server side of `port` as the kernel sees it: connections waiting in the accept queue, connections
  * established (accepted or not), bytes received on them that the process has not read yet (in all, and
@@ -611,7 +447,7 @@ export async function startPgbouncer(server: { host: string; port: number }): Pr
       `${PGBOUNCER} is missing: run 'bash system/ensure-tools.sh' (apt-get install pgbouncer) first`,
     );
   }
-  const { dir } = await clusterFolder();
+  const dir = await postgresFolder();
   const port = await freePort();
   await writeFile(path.join(dir, 'users.txt'), '"postgres" ""\n');
   await writeFile(

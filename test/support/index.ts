@@ -7,3 +7,5 @@ export * from './mail.js';
 export * from './s3.js';
 export * from './users.js';
 export * from './plans.js';
+export * from './ports.js';
+export * from './postgres-cluster.js';
