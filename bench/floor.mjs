@@ -13,10 +13,13 @@ const MEDIA_PREFIX = '/media/profile_pics/'; // the app's local-disk storage URL
 
 const COLUMNS =
   'select "posts"."id", "posts"."title", "posts"."content", "posts"."user_id", "posts"."date_posted", ' +
-  '"posts"."likes", "users"."id" as "author_id", "users"."username", "users"."image_file" ' +
+  '"posts"."likes", "posts"."comments", "users"."id" as "author_id", "users"."username", "users"."image_file" ' +
   'from "posts" inner join "users" on "users"."id" = "posts"."user_id"';
 const ORDER = ' order by "posts"."date_posted" desc, "posts"."id" desc';
-const PAGE_OFFSET_SQL = `${COLUMNS}${ORDER} limit $1 offset $2`;
+// The app's offset page: the page's first post found by an index-only walk, then the page read from it.
+const PAGE_OFFSET_SQL =
+  `${COLUMNS} where ("posts"."date_posted", "posts"."id") <= ((select "date_posted", "id" from "posts" "skipped"` +
+  ` order by "skipped"."date_posted" desc, "skipped"."id" desc limit 1 offset $2))${ORDER} limit $1`;
 const CURSOR_SQL = `${COLUMNS} where ("posts"."date_posted", "posts"."id") < ($1, $2)${ORDER} limit $3`;
 const TOTAL_SQL = 'select "value" from "counters" where "counters"."name" = $1';
 
@@ -50,9 +53,10 @@ const Post = {
     user_id: { type: 'integer' },
     date_posted: { type: 'string' },
     likes: { type: 'integer' },
+    comments: { type: 'integer' },
     author: UserPublic,
   },
-  required: ['id', 'title', 'content', 'user_id', 'date_posted', 'likes', 'author'],
+  required: ['id', 'title', 'content', 'user_id', 'date_posted', 'likes', 'comments', 'author'],
 };
 
 const PostPage = {
@@ -116,6 +120,7 @@ app.get(
         user_id: row.user_id,
         date_posted: row.date_posted.toISOString(),
         likes: row.likes,
+        comments: row.comments,
         author: {
           id: row.author_id,
           username: row.username,

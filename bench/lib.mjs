@@ -47,7 +47,12 @@ export async function startServer({ name, script, env, nodeArgs = [], port, heal
   const startedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // A variable set to undefined is left out (a scenario undoing a production setting).
+    env: Object.fromEntries(
+      Object.entries({ ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = [];

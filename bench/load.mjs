@@ -30,7 +30,10 @@ function requestsFor(spec) {
           {
             setupRequest: (request) => {
               const at = new Date(randomInt(Math.min(from, to), Math.max(from, to))).toISOString();
-              return { ...request, path: `${spec.path}?limit=10&cursor=${encodeURIComponent(`${at}_2147483647`)}` };
+              return {
+                ...request,
+                path: `${spec.path}?limit=10&cursor=${encodeURIComponent(`${at}_2147483647`)}`,
+              };
             },
           },
         ],

@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { BENCH, cpuSeconds, mean, median, round, rssMb, runLoad, sampleRss, sleep } from './lib.mjs';
 import { twelveMegapixelJpeg } from './picture.mjs';
 import { explainHotQueries } from './plans.mjs';
+import { memoryVariants, replica } from './replica-and-memory.mjs';
 import {
   BENCH_PASSWORD,
   createDatabase,
@@ -18,8 +19,10 @@ import {
   databaseUrl,
   describeDatabase,
   dropDatabase,
+  feedSpan,
   migrate,
   seedDatabase,
+  threadSpan,
 } from './seed.mjs';
 import { readProbe, startApp, startFloor } from './servers.mjs';
 
@@ -28,8 +31,10 @@ const settings = {
   serverUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   users: Number(env.BENCH_USERS ?? 100_000),
   posts: Number(env.BENCH_POSTS ?? 1_000_000),
+  comments: Number(env.BENCH_COMMENTS ?? 1_000_000),
   smallUsers: 1_000,
   smallPosts: 1_000,
+  smallComments: 1_000,
   depth: Number(env.BENCH_DEPTH ?? 900_000),
   duration: Number(env.BENCH_DURATION ?? 6),
   rounds: Number(env.BENCH_ROUNDS ?? 3),
@@ -71,17 +76,17 @@ function machine() {
 
 // --- databases -------------------------------------------------------------------------------------
 
-async function prepareDatabase(name, users, posts) {
+async function prepareDatabase(name, users, posts, comments) {
   if (settings.reuse && (await databaseExists(settings.serverUrl, name))) {
     log(`reusing database ${name}`);
     return { url: databaseUrl(settings.serverUrl, name), seeding: 'reused' };
   }
   if (settings.reuse) await dropDatabase(settings.serverUrl, name);
-  log(`seeding ${name}: ${users} users, ${posts} posts`);
+  log(`seeding ${name}: ${users} users, ${posts} posts, ${comments} comments`);
   const url = await createDatabase(settings.serverUrl, name);
   const started = performance.now();
   await migrate(url);
-  const timings = await seedDatabase(url, { users, posts, log });
+  const timings = await seedDatabase(url, { users, posts, comments, log });
   return { url, seeding: { ...timings, wallMs: Math.round(performance.now() - started) } };
 }
 
@@ -187,10 +192,22 @@ async function logIn(server, userNumber) {
 
 const page1 = { kind: 'get', path: '/api/posts' };
 
+/** The ETag a server sends for `path`, to ask with If-None-Match. */
+async function etagOf(server, path) {
+  const response = await fetch(server.base + path);
+  await response.arrayBuffer();
+  const etag = response.headers.get('etag');
+  if (!etag) throw new Error(`${path} sent no ETag`);
+  return etag;
+}
+
 function scenarios(ctx) {
-  const { app, floor } = ctx;
-  const cursorPath = `/api/posts?limit=10&cursor=${encodeURIComponent(ctx.cursor)}`;
-  const skipPath = `/api/posts?skip=${settings.depth}`;
+  const { app, floor, spans } = ctx;
+  // Cursors at random depths (each request a new URL: what no cache can answer), near the top of the
+  // feed and around the deep position, and the same around the depth of the hot comment thread.
+  const nearTop = { kind: 'randomCursor', path: '/api/posts', from: spans.feed.top, to: spans.feed.newest };
+  const deep = { kind: 'randomCursor', path: '/api/posts', from: spans.feed.deeper, to: spans.feed.deep };
+  const threadPath = `/api/posts/${spans.thread.postId}/comments`;
   return [
     {
       id: 'api-page1',
@@ -202,12 +219,47 @@ function scenarios(ctx) {
         ]),
     },
     {
+      id: 'api-304',
+      title: 'GET /api/posts page 1 with If-None-Match (304) vs without (200)',
+      run: async () =>
+        alternate([
+          {
+            label: 'app 304',
+            server: app,
+            spec: {
+              ...page1,
+              headers: { 'if-none-match': await etagOf(app, '/api/posts') },
+              expectStatus: 304,
+            },
+          },
+          { label: 'app 200', server: app, spec: page1 },
+        ]),
+    },
+    {
       id: 'home',
       title: 'GET / (server-rendered home) vs floor JSON page 1',
       run: () =>
         alternate([
           { label: 'app', server: app, spec: { kind: 'get', path: '/' } },
           { label: 'floor', server: floor, spec: page1 },
+        ]),
+    },
+    {
+      id: 'home-304',
+      title: 'GET / with If-None-Match (304) vs without (200)',
+      run: async () =>
+        alternate([
+          {
+            label: 'app 304',
+            server: app,
+            spec: {
+              kind: 'get',
+              path: '/',
+              headers: { 'if-none-match': await etagOf(app, '/') },
+              expectStatus: 304,
+            },
+          },
+          { label: 'app 200', server: app, spec: { kind: 'get', path: '/' } },
         ]),
     },
     {
@@ -232,26 +284,57 @@ function scenarios(ctx) {
     },
     {
       id: 'cursor-depth',
-      title: `Cursor page at depth ${settings.depth.toLocaleString('en')} vs page 1`,
+      title: `Cursor pages at random depths near ${settings.depth.toLocaleString('en')} vs near the top (no cache)`,
       run: () =>
         alternate([
-          { label: 'app cursor', server: app, spec: { kind: 'get', path: cursorPath } },
-          { label: 'floor cursor', server: floor, spec: { kind: 'get', path: cursorPath } },
-          { label: 'app page 1', server: app, spec: page1 },
+          { label: 'app deep', server: app, spec: deep },
+          { label: 'floor deep', server: floor, spec: deep },
+          { label: 'app near top', server: app, spec: nearTop },
         ]),
     },
     {
       id: 'skip-depth',
-      title: `GET /api/posts?skip=${settings.depth} (offset), 2 connections, 6 requests`,
+      title: `GET /api/posts?skip=<random, ${(settings.depth - 1000).toLocaleString('en')}-${settings.depth.toLocaleString('en')}> (offset, no cache), 4 connections`,
       run: () =>
         alternate(
           [
-            { label: 'app', server: app, spec: { kind: 'get', path: skipPath } },
-            { label: 'floor', server: floor, spec: { kind: 'get', path: skipPath } },
+            {
+              label: 'app',
+              server: app,
+              spec: {
+                kind: 'randomPath',
+                prefix: '/api/posts?skip=',
+                min: settings.depth - 1000,
+                max: settings.depth,
+              },
+            },
           ],
-          // Each answer takes seconds: a fixed number of requests rather than a duration.
-          { rounds: 1, connections: 2, amount: 6 },
+          { rounds: 1, connections: 4 },
         ),
+    },
+    {
+      id: 'comments',
+      title: `GET ${threadPath} (a thread of ${spans.thread.count.toLocaleString('en')} comments): page 1, and cursors at random depths`,
+      run: () =>
+        alternate([
+          { label: 'thread page 1', server: app, spec: { kind: 'get', path: threadPath } },
+          { label: 'feed page 1', server: app, spec: page1 },
+          {
+            label: 'thread deep',
+            server: app,
+            spec: { kind: 'randomCursor', path: threadPath, from: spans.thread.deep, to: spans.thread.last },
+          },
+          {
+            label: 'thread near start',
+            server: app,
+            spec: {
+              kind: 'randomCursor',
+              path: threadPath,
+              from: spans.thread.first,
+              to: spans.thread.early,
+            },
+          },
+        ]),
     },
     {
       id: 'scale',
@@ -288,6 +371,16 @@ function scenarios(ctx) {
         }),
     },
     { id: 'upload', title: 'PATCH /api/users/{id}/picture, 12-megapixel JPEG', run: () => upload(ctx) },
+    {
+      id: 'replica',
+      title: 'GET /api/posts/{random id} on a primary alone, and with a streaming replica (private clusters)',
+      run: () => replica({ settings, alternate, log }),
+    },
+    {
+      id: 'memory',
+      title: 'RSS 30 s after uploads and reads, by allocator setting',
+      run: () => memoryVariants({ databaseUrl: ctx.largeUrl, log }),
+    },
   ];
 }
 
@@ -402,13 +495,51 @@ function targets(results) {
     add(
       'GET /api/posts page 1: throughput vs floor',
       s['api-page1'].app.rps / s['api-page1'].floor.rps,
-      0.75,
+      1.2,
       'higher',
       'x',
     );
     add('GET /api/posts page 1: p99 at 32 connections', s['api-page1'].app.p99, 20, 'lower', 'ms');
   }
+  if (s['api-304']) {
+    const c = s['api-304'];
+    add('GET /api/posts: 304 vs 200 throughput', c['app 304'].rps / c['app 200'].rps, 2, 'higher', 'x');
+  }
   if (s.home) add('GET /: throughput vs floor', s.home.app.rps / s.home.floor.rps, 0.6, 'higher', 'x');
+  if (s['home-304']) {
+    const c = s['home-304'];
+    add('GET /: 304 vs 200 throughput', c['app 304'].rps / c['app 200'].rps, 2, 'higher', 'x');
+  }
+  if (s['skip-depth']) {
+    add(`GET /api/posts?skip≈${settings.depth}: p50`, s['skip-depth'].app.p50, 250, 'lower', 'ms');
+  }
+  if (s.comments) {
+    const c = s.comments;
+    add(
+      'Comments page 1 (hot thread) vs feed page 1: throughput',
+      c['thread page 1'].rps / c['feed page 1'].rps,
+      0.8,
+      'higher',
+      'x',
+    );
+    add(
+      'Comments cursor deep in the thread vs near its start: mean latency',
+      c['thread deep'].meanLatency / c['thread near start'].meanLatency,
+      1.25,
+      'lower',
+      'x',
+    );
+  }
+  if (s.replica) {
+    add(
+      "Replica: share of the primary's CPU per read saved (information)",
+      s.replica.primaryCpuSavedPercent,
+      0,
+      'info',
+      '%',
+      `primary ${s.replica.primaryCpuMsPerRead.alone} ms/read alone, ${s.replica.primaryCpuMsPerRead.withReplica} with the replica; replica ${s.replica.replicaCpuMsPerRead} ms/read`,
+    );
+  }
   if (s.scale) {
     add(
       'Page 1, 1M posts vs 1k: mean latency',
@@ -421,10 +552,17 @@ function targets(results) {
   if (s['cursor-depth']) {
     const c = s['cursor-depth'];
     add(
-      'Cursor page at depth 900k vs page 1: mean latency',
-      c['app cursor'].meanLatency / c['app page 1'].meanLatency,
+      `Cursor pages near depth ${settings.depth} vs near the top: mean latency`,
+      c['app deep'].meanLatency / c['app near top'].meanLatency,
       1.25,
       'lower',
+      'x',
+    );
+    add(
+      `Cursor pages near depth ${settings.depth}: throughput vs floor (information)`,
+      c['app deep'].rps / c['floor deep'].rps,
+      1,
+      'info',
       'x',
     );
   }
@@ -440,9 +578,7 @@ function targets(results) {
     );
   }
   if (results.plans) {
-    const failing = Object.entries(results.plans).filter(
-      ([name, plan]) => !plan.indexPath && !name.startsWith('feed skip'),
-    );
+    const failing = Object.entries(results.plans).filter(([, plan]) => !plan.indexPath);
     add('EXPLAIN: hot queries without an index path', failing.length, 0, 'lower');
   }
   if (s['login-storm']) {
@@ -485,9 +621,9 @@ function targets(results) {
     if (m.underLoadPeakMb) add('RSS peak under load', m.underLoadPeakMb, 250, 'lower', 'MB');
   }
   if (results.startup)
-    add('Start to first 200 on /health (median)', results.startup.medianMs, 1500, 'lower', 'ms');
+    add('Start to first 200 on /health (median)', results.startup.medianMs, 1000, 'lower', 'ms');
   if (results.seeding?.large?.wallMs)
-    add('Seeding 100k users + 1M posts', results.seeding.large.wallMs / 1000, 180, 'lower', 's');
+    add('Seeding 100k users, 1M posts, 1M comments', results.seeding.large.wallMs / 1000, 240, 'lower', 's');
   return list;
 }
 
@@ -507,11 +643,11 @@ function printTable(results) {
       fails: r.failures,
     });
   for (const [id, scenario] of Object.entries(results.scenarios)) {
-    const floorRps = scenario.floor?.rps ?? scenario['floor cursor']?.rps;
+    const floorRps = scenario.floor?.rps ?? scenario['floor deep']?.rps;
     for (const [side, r] of Object.entries(scenario)) {
       if (!r || typeof r !== 'object' || !('rps' in r) || !('runs' in r)) continue;
       const comparesToFloor =
-        floorRps && !side.startsWith('floor') && (side === 'app' || side === 'app cursor');
+        floorRps && !side.startsWith('floor') && (side === 'app' || side === 'app deep');
       add(id, side, r, comparesToFloor ? floorRps : undefined);
     }
   }
@@ -553,8 +689,13 @@ async function main() {
   const smallName = `fastblog_bench_small${suffix}`;
   const servers = [];
   try {
-    const large = await prepareDatabase(largeName, settings.users, settings.posts);
-    const small = await prepareDatabase(smallName, settings.smallUsers, settings.smallPosts);
+    const large = await prepareDatabase(largeName, settings.users, settings.posts, settings.comments);
+    const small = await prepareDatabase(
+      smallName,
+      settings.smallUsers,
+      settings.smallPosts,
+      settings.smallComments,
+    );
     results.seeding = { large: large.seeding, small: small.seeding };
     // Let the kernel write back the gigabyte just written before anything is timed.
     try {
@@ -571,6 +712,7 @@ async function main() {
     log('EXPLAIN of the hot queries');
     results.plans = await explainHotQueries(large.url, {
       cursor: { datePosted: new Date(date), id: Number(id) },
+      depth: settings.depth,
     });
     for (const [name, plan] of Object.entries(results.plans)) {
       log(
@@ -581,6 +723,7 @@ async function main() {
     const smallCursor = (await cursorAtDepth(small.url, Math.floor(settings.smallPosts * 0.9))).split('_');
     results.plansSmall = await explainHotQueries(small.url, {
       cursor: { datePosted: new Date(smallCursor[0]), id: Number(smallCursor[1]) },
+      depth: Math.floor(settings.smallPosts * 0.9),
     });
 
     log('start-up: three starts of the app to a 200 on /health');
@@ -629,7 +772,25 @@ async function main() {
       });
     }
 
-    const ctx = { app, floor, cursor, tokens, largeUrl: large.url, smallUrl: small.url };
+    // Where the random cursors of the scenarios start: near the top (the first 10,000 posts), and in the
+    // thousand posts above the deep position; the same at the start and past 90% of the hot thread.
+    const feed = await feedSpan(large.url, settings.depth);
+    const top = await feedSpan(large.url, 10_000);
+    const farther = await feedSpan(large.url, settings.depth - 1000);
+    const hot = await threadSpan(large.url, settings.posts);
+    const at = (from, to, share) => new Date(from.getTime() + (to.getTime() - from.getTime()) * share);
+    const spans = {
+      feed: { newest: feed.newest, top: top.deep, deep: feed.deep, deeper: farther.deep },
+      thread: {
+        postId: settings.posts,
+        count: hot.count,
+        first: hot.first,
+        early: at(hot.first, hot.last, 0.1),
+        deep: at(hot.first, hot.last, 0.9),
+        last: hot.last,
+      },
+    };
+    const ctx = { app, floor, cursor, tokens, spans, largeUrl: large.url, smallUrl: small.url };
     for (const scenario of scenarios(ctx)) {
       if (settings.only && !settings.only.includes(scenario.id)) continue;
       log(`${scenario.id}: ${scenario.title}`);

@@ -14,6 +14,8 @@ export interface PrivateCluster {
   start(): void;
   /** `pg_ctl stop -m <mode>`. */
   stop(mode: 'immediate' | 'fast'): void;
+  /** The postmaster and its children (backends, WAL sender or receiver, ...), for CPU accounting. */
+  processes(): number[];
   /** SIGSTOP (or SIGCONT) to the postmaster and every backend: a server that accepts but never answers. */
   freeze(): number[];
   thaw(pids: number[]): void;
@@ -146,9 +148,12 @@ function runCluster(dir: string, data: string, port: number): PrivateCluster {
     stop: (mode) => {
       runAsPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-m', mode, '-w', '-t', '30', 'stop']);
     },
-    freeze: () => {
+    processes: () => {
       const postmaster = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      const pids = [postmaster, ...childrenOf(postmaster)];
+      return [postmaster, ...childrenOf(postmaster)];
+    },
+    freeze: () => {
+      const pids = cluster.processes();
       for (const pid of pids) process.kill(pid, 'SIGSTOP');
       return pids;
     },

@@ -5,11 +5,39 @@ import { prepareStatements } from './prepared.js';
 
 export const CONTENT_VERSION = 'content_version';
 
+/**
+ * A read that callers share: whoever asks while a read is under way waits for the next one, which
+ * starts when it ends. Every caller gets a value read after it asked (nothing older), and however many
+ * ask at once, one query at a time reaches the database.
+ */
+export function sharedRead<T>(read: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  let next: Promise<T> | undefined;
+  const start = (): Promise<T> => {
+    const started: Promise<T> = read().finally(() => {
+      if (running === started) running = undefined;
+    });
+    running = started;
+    return started;
+  };
+  return () => {
+    if (!running) return start();
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
+  };
+}
+
 /** Reads the `counters` table, the one place that does: a total, or the content version. */
 export class Counters {
   readonly statements;
+  private readonly contentVersionOn: { replica: () => Promise<number>; primary: () => Promise<number> };
 
-  constructor(connection: DatabaseConnection) {
+  constructor(private readonly connection: DatabaseConnection) {
     this.statements = prepareStatements(connection, (db, prepare) => ({
       byName: prepare(
         'counter_value',
@@ -19,6 +47,14 @@ export class Counters {
           .where(eq(counters.name, sql.placeholder('name'))),
       ),
     }));
+    // Every page and public read asks for the version first: one query serves all who ask at once.
+    // Requests that may read a replica share one line, the others (writers, and clients waiting for
+    // their own write) another on the primary.
+    const { router } = connection;
+    this.contentVersionOn = {
+      replica: sharedRead(() => router.asAnyReplicaReader(() => this.value(CONTENT_VERSION))),
+      primary: sharedRead(() => router.onPrimary(() => this.value(CONTENT_VERSION))),
+    };
   }
 
   async value(name: string): Promise<number> {
@@ -28,6 +64,8 @@ export class Counters {
 
   /** Grows with every change to anything a page shows (the tables declared `shownOnPages`). */
   contentVersion(): Promise<number> {
-    return this.value(CONTENT_VERSION);
+    return this.connection.router.anyReplicaWillDo()
+      ? this.contentVersionOn.replica()
+      : this.contentVersionOn.primary();
   }
 }

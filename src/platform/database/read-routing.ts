@@ -68,6 +68,22 @@ export class ReadRouter {
     return this.scopes.run({ replicaAllowed: true, after }, work);
   }
 
+  /** Whether this request may read any replica as it is (it has no write of its own to wait for). */
+  anyReplicaWillDo(): boolean {
+    const scope = this.scopes.getStore();
+    return this.replicas.length > 0 && scope !== undefined && scope.after === undefined;
+  }
+
+  /** Runs `work` as a request that may read any replica would. */
+  asAnyReplicaReader<T>(work: () => T): T {
+    return this.scopes.run({ replicaAllowed: true, after: undefined }, work);
+  }
+
+  /** Runs `work` with every read on the primary. */
+  onPrimary<T>(work: () => T): T {
+    return this.scopes.exit(work);
+  }
+
   /** The primary's current WAL position: a replica that has replayed it has every write made so far. */
   async primaryPosition(): Promise<bigint> {
     const result: unknown = await this.primary.execute(sql`SELECT pg_current_wal_lsn()::text AS lsn`);

@@ -1,0 +1,72 @@
+// The content version is read by every page and public read: `sharedRead` makes one query serve all who
+// ask at once, without ever handing a caller a value read before it asked.
+import { describe, expect, it } from 'vitest';
+import { sharedRead } from '../src/platform/database/counters.js';
+
+/** A read whose answers the test releases one by one; each answer is the number of the read. */
+function controlledReads() {
+  const pending: (() => void)[] = [];
+  let started = 0;
+  const read = () =>
+    new Promise<number>((resolve) => {
+      started += 1;
+      const number = started;
+      pending.push(() => resolve(number));
+    });
+  return {
+    read,
+    started: () => started,
+    finishNext: async () => {
+      pending.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+describe('sharedRead', () => {
+  it('lets callers that ask together share one read', async () => {
+    const reads = controlledReads();
+    const get = sharedRead(reads.read);
+    const first = get();
+    const answers = Promise.all([get(), get(), get()]);
+    expect(reads.started()).toBe(1);
+    await reads.finishNext();
+    expect(await first).toBe(1);
+    // The three asked while read 1 was under way: they wait for read 2, one read for all three.
+    expect(reads.started()).toBe(2);
+    await reads.finishNext();
+    expect(await answers).toEqual([2, 2, 2]);
+    expect(reads.started()).toBe(2);
+  });
+
+  it('never answers a caller with a read that started before it asked', async () => {
+    const reads = controlledReads();
+    const get = sharedRead(reads.read);
+    const log: { askedAfterStart: number; answer: number }[] = [];
+    const ask = () => {
+      const startedBefore = reads.started();
+      return get().then((answer) => log.push({ askedAfterStart: startedBefore, answer }));
+    };
+    const asking = [ask(), ask()];
+    await reads.finishNext();
+    asking.push(ask());
+    await reads.finishNext();
+    asking.push(ask(), ask());
+    await reads.finishNext();
+    await reads.finishNext();
+    await Promise.all(asking);
+    for (const entry of log) expect(entry.answer).toBeGreaterThan(entry.askedAfterStart);
+    expect(reads.started()).toBeLessThanOrEqual(4);
+  });
+
+  it('starts afresh after a failed read', async () => {
+    let calls = 0;
+    const get = sharedRead(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('the database is away');
+      return calls;
+    });
+    await expect(get()).rejects.toThrow('the database is away');
+    expect(await get()).toBe(2);
+  });
+});
