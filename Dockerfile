@@ -1,7 +1,11 @@
 # syntax=docker/dockerfile:1
 
+# Node.js 24, the current LTS (supported until April 2028), as recommended in .nvmrc and tested in CI.
+# Node 20 reached its end of life on 30 April 2026 and no longer gets security fixes; a deployed image
+# should run on a line that does.
+
 # --- build: install everything, compile the server and the browser modules ---
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +13,7 @@ COPY . .
 RUN npm run build
 
 # --- runtime: production dependencies and the build output only ---
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
