@@ -2,7 +2,8 @@
 // - replica: the app on a private primary alone, and on the same primary with a streaming standby
 //   (DATABASE_REPLICA_URL), under the same random reads; what each PostgreSQL spent on them. Both run on
 //   this machine, so no speed-up is expected: the point is the primary's CPU the replica takes over.
-// - memory: the app's RSS 30 s after uploads and reads, under each glibc allocator setting.
+// - memory: the app's RSS 30 s after uploads and reads, with images made in a child process or in the
+//   server's, under each glibc allocator setting.
 import { readFileSync } from 'node:fs';
 import { cpuSeconds, median, round, rssMb, runLoad, sleep } from './lib.mjs';
 import { twelveMegapixelJpeg } from './picture.mjs';
@@ -110,14 +111,19 @@ export const ALLOCATOR_VARIANTS = {
 export async function memoryVariants({ databaseUrl, log }) {
   const file = await twelveMegapixelJpeg();
   const results = {};
-  for (const [label, env] of Object.entries(ALLOCATOR_VARIANTS)) {
+  for (const [label, env] of Object.entries(MEMORY_VARIANTS)) {
     // The allocator variables are read when the process starts; startApp sets the production ones, which
     // each variant replaces.
     const app = await startApp({
       name: `app-memory-${label}`,
       databaseUrl,
       probe: false,
-      env: { MALLOC_ARENA_MAX: undefined, MALLOC_MMAP_THRESHOLD_: undefined, ...env },
+      env: {
+        MALLOC_ARENA_MAX: undefined,
+        MALLOC_MMAP_THRESHOLD_: undefined,
+        IMAGE_WORKER: undefined,
+        ...env,
+      },
     });
     try {
       const login = await fetch(`${app.base}/api/users/token`, {

@@ -378,7 +378,8 @@ function scenarios(ctx) {
     },
     {
       id: 'memory',
-      title: 'RSS 30 s after uploads and reads, by allocator setting',
+      title:
+        'RSS 30 s after uploads and reads: images in a child process, or in the server with each allocator setting',
       run: () => memoryVariants({ databaseUrl: ctx.largeUrl, log }),
     },
   ];

@@ -19,6 +19,8 @@ export interface Config {
   frontendUrl: string;
   postsPerPage: number;
   maxUploadSizeBytes: number;
+  /** Images are made in a child process (the default), or in the server's own. */
+  imageWorker: boolean;
   resetTokenExpireMinutes: number;
   trustProxy: boolean | number | string[];
   redisUrl: string | undefined;
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     postsPerPage: read.integer('POSTS_PER_PAGE', 10, { min: 1, max: 100 }),
     maxUploadSizeBytes: read.integer('MAX_UPLOAD_SIZE_BYTES', 5 * 1024 * 1024, { min: 1024 }),
+    imageWorker: read.boolean('IMAGE_WORKER', true),
     resetTokenExpireMinutes: read.integer('RESET_TOKEN_EXPIRE_MINUTES', 60, { min: 1 }),
     trustProxy: readTrustProxy(read.string('TRUST_PROXY')),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),

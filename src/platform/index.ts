@@ -16,6 +16,7 @@ import rateLimits from './http/rate-limit.js';
 import readYourWrites from './http/read-your-writes.js';
 import securityHeaders from './http/security-headers.js';
 import staticFiles from './http/static-files.js';
+import { childProcessImages, inProcessImages, type Images } from './images/images.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { createMailer } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
@@ -32,6 +33,8 @@ declare module 'fastify' {
     counters: Counters;
     storage: Storage;
     mailer: Mailer;
+    /** Makes images from uploads (platform/images). */
+    images: Images;
     jobs: JobQueue;
     /** Shared store of several instances (rate limits), when REDIS_URL is set. */
     redis: Redis | undefined;
@@ -84,6 +87,8 @@ export default fp(
     app.decorate('counters', new Counters(database));
     app.decorate('storage', storage);
     app.decorate('mailer', mailer);
+    const images = config.imageWorker ? childProcessImages() : inProcessImages;
+    app.decorate('images', images);
     app.decorate('jobs', jobs);
     app.decorate('redis', redis);
 
@@ -93,6 +98,7 @@ export default fp(
     app.addHook('onClose', async () => {
       await jobs.stop();
       mailer.close();
+      images.close();
       storage.close?.();
       redis?.disconnect();
       await database.close();

@@ -71,7 +71,10 @@ describe('plans of the posts repository', () => {
   });
 
   it('feed page 1 walks the feed index and looks authors up by primary key', async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.primary.feed.offset, { skip: 0, limit: 10 });
+    const plan = await planOf(t.app.database.db, repository.statements.primary.feed.offset, {
+      skip: 0,
+      limit: 10,
+    });
     expectIndexPath(plan, ['posts_feed_idx', 'users_pkey']);
   });
 
@@ -121,7 +124,9 @@ describe('plans of the posts repository', () => {
   });
 
   it('a post by id is two primary-key lookups', async () => {
-    const plan = await planOf(t.app.database.db, repository.statements.primary.byId, { id: Math.floor(POSTS / 2) });
+    const plan = await planOf(t.app.database.db, repository.statements.primary.byId, {
+      id: Math.floor(POSTS / 2),
+    });
     expectIndexPath(plan, ['posts_pkey', 'users_pkey']);
   });
 

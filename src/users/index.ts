@@ -18,7 +18,7 @@ export default fp(
   async function users(app) {
     const usersService = new UsersService(new UsersRepository(app.database), app.storage, app.log);
     app.decorate('usersService', usersService);
-    app.decorate('picturesService', new PicturesService(app.storage, usersService, app.log));
+    app.decorate('picturesService', new PicturesService(app.images, app.storage, usersService, app.log));
     app.describeApiTag('users', 'Accounts and profiles');
 
     await app.register(usersRoutes, { prefix: '/api/users' });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { FailedError, ForbiddenError, InvalidError, NotFoundError } from '../platform/errors.js';
-import { InvalidImageError, transformImage } from '../platform/images/images.js';
+import { InvalidImageError, type ImageRecipe, type Images } from '../platform/images/images.js';
 import type { Storage } from '../platform/storage/storage.js';
 import type { UserPrivate } from './users.schemas.js';
 import { PICTURE_FOLDER, type UsersService } from './users.service.js';
@@ -14,11 +14,22 @@ export const UPLOAD_FAILED = 'Failed to upload image. Please try again.';
 export const PICTURE_SIZE = 300;
 
 /**
+ * A 300x300 JPEG: cover-cropped with Lanczos, transparency flattened onto white, quality 85, and (as
+ * every made image) upright and without metadata.
+ */
+const PROFILE_PICTURE: ImageRecipe = {
+  resize: { fit: 'cover', width: PICTURE_SIZE, height: PICTURE_SIZE },
+  flatten: '#ffffff',
+  output: { format: 'jpeg', quality: 85 },
+};
+
+/**
  * Profile pictures, in the order of SPEC section 7: make the JPEG, store it, point the user at it, then
  * forget the old one. Each step undoes what a failure would otherwise leave behind.
  */
 export class PicturesService {
   constructor(
+    private readonly images: Images,
     private readonly storage: Storage,
     private readonly users: UsersService,
     private readonly log: FastifyBaseLogger,
@@ -65,22 +76,13 @@ export class PicturesService {
     return this.users.privateView(change.updated);
   }
 
-  /**
-   * A 300x300 JPEG: upright by its EXIF orientation, cover-cropped with Lanczos, transparency
-   * flattened onto white, quality 85, and no metadata (EXIF, GPS) at all.
-   */
   private async makePicture(upload: Buffer): Promise<Buffer> {
     try {
-      const { data } = await transformImage(upload, (image) =>
-        image
-          .resize(PICTURE_SIZE, PICTURE_SIZE, { fit: 'cover', kernel: 'lanczos3' })
-          .flatten({ background: '#ffffff' })
-          .jpeg({ quality: 85 }),
-      );
-      return data;
+      return (await this.images.make(upload, PROFILE_PICTURE)).data;
     } catch (error) {
       if (error instanceof InvalidImageError) throw new InvalidError(INVALID_IMAGE);
-      throw error;
+      this.log.error({ err: error }, 'making a profile picture failed; the user is unchanged');
+      throw new FailedError(UPLOAD_FAILED);
     }
   }
 }

@@ -1,68 +1,89 @@
-import type { OutputInfo, Sharp, SharpConstructor } from 'sharp';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ImageAnswer, ImageJob } from './image-process.js';
+import { InvalidImageError, runRecipe, type ImageRecipe, type ImageResult } from './recipe.js';
 
-let loading: Promise<SharpConstructor> | undefined;
+export {
+  InvalidImageError,
+  MAX_INPUT_PIXELS,
+  detectImageFormat,
+  type ImageFormat,
+  type ImageRecipe,
+  type ImageResult,
+} from './recipe.js';
 
-/**
- * sharp, loaded on the first upload (most processes start far more often than they resize a picture),
- * with libvips's operation cache off: every upload is a new image, so the cache never hits, and it kept
- * up to 50 MB of decoded pixels alive after the last upload.
- */
-function loadSharp(): Promise<SharpConstructor> {
-  loading ??= import('sharp').then(({ default: sharp }) => {
-    sharp.cache(false);
-    return sharp;
-  });
-  return loading;
+/** Makes images from uploads, by recipe. */
+export interface Images {
+  make(input: Buffer, recipe: ImageRecipe): Promise<ImageResult>;
+  close(): void;
 }
 
-export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp';
+/** How long the image process stays after its last image; the next upload starts it again. */
+const IDLE_MS = 10_000;
+
+/** In the server's own process (IMAGE_WORKER=false): memory that libvips used stays with the server. */
+export const inProcessImages: Images = { make: runRecipe, close: () => undefined };
 
 /**
- * Above this many pixels an image is refused before it is decoded: a small file can declare a huge
- * canvas (a decompression bomb). 50 megapixels leaves room for any phone photo.
+ * Images made in a child process, started on the first upload and ended after ten idle seconds: the
+ * memory of the work goes back to the system with it. Uploads in flight share the one process (libvips
+ * works on several at once); a process that dies fails its jobs, and the next upload starts a new one.
  */
-export const MAX_INPUT_PIXELS = 50_000_000;
+export function childProcessImages(): Images {
+  let child: ChildProcess | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let nextId = 1;
+  const pending = new Map<
+    number,
+    { resolve: (result: ImageResult) => void; reject: (error: Error) => void }
+  >();
 
-/** The format told by the file's first bytes, never by its name or declared type. */
-export function detectImageFormat(head: Uint8Array): ImageFormat | undefined {
-  const startsWith = (bytes: number[], offset = 0) => bytes.every((byte, i) => head[offset + i] === byte);
-  const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
-  if (startsWith([0xff, 0xd8, 0xff])) return 'jpeg';
-  if (startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
-  if (startsWith(ascii('GIF87a')) || startsWith(ascii('GIF89a'))) return 'gif';
-  if (startsWith(ascii('RIFF')) && startsWith(ascii('WEBP'), 8)) return 'webp';
-  return undefined;
-}
+  const start = (): ChildProcess => {
+    // From src/ (tests, `npm run dev`) the process's module is TypeScript: tsx loads it there.
+    const ownFile = fileURLToPath(import.meta.url);
+    const typescript = ownFile.endsWith('.ts');
+    const script = ownFile.replace(/images\.(ts|js)$/, `image-process.${typescript ? 'ts' : 'js'}`);
+    const started = fork(script, [], {
+      serialization: 'advanced',
+      execArgv: typescript ? ['--import', 'tsx'] : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    started.on('message', (answer: ImageAnswer) => {
+      const job = pending.get(answer.id);
+      if (!job) return;
+      pending.delete(answer.id);
+      if ('result' in answer) job.resolve({ ...answer.result, data: Buffer.from(answer.result.data) });
+      else if (answer.error.invalid) job.reject(new InvalidImageError(answer.error.message));
+      else job.reject(new Error(answer.error.message));
+    });
+    started.once('exit', (code, signal) => {
+      if (child === started) child = undefined;
+      for (const [id, job] of pending) {
+        pending.delete(id);
+        job.reject(new Error(`the image process ended (${code ?? signal}) before answering`));
+      }
+    });
+    return started;
+  };
 
-/** The upload is not an image we take: wrong format, corrupt, truncated or too many pixels. */
-export class InvalidImageError extends Error {
-  override name = 'InvalidImageError';
-}
+  const stop = () => {
+    clearTimeout(idle);
+    const running = child;
+    child = undefined;
+    running?.disconnect();
+  };
 
-/**
- * Runs an uploaded image through a sharp pipeline (`transform` adds the resizing and the output
- * format). The input must be a JPEG, PNG, GIF or WebP by its bytes and decode as what it claims; the
- * output carries no metadata (EXIF, GPS), since sharp writes none unless asked. libvips does the work
- * on its own threads, off the event loop.
- */
-export async function transformImage(
-  input: Buffer,
-  transform: (image: Sharp) => Sharp,
-): Promise<{ data: Buffer; info: OutputInfo }> {
-  const format = detectImageFormat(input);
-  if (!format) throw new InvalidImageError('not a JPEG, PNG, GIF or WebP file');
-  try {
-    const sharp = await loadSharp();
-    const image = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
-    const { format: decoded } = await image.metadata();
-    // A PNG signature on a JPEG body and the like: the bytes must be what they claim.
-    if (decoded !== format)
-      throw new InvalidImageError(`declares ${format} but decodes as ${String(decoded)}`);
-    // Upright by its EXIF orientation first, whatever the transform does next.
-    return await transform(image.rotate()).toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    if (error instanceof InvalidImageError) throw error;
-    // sharp's errors here are all about the input: truncated, corrupt, or over the pixel limit.
-    throw new InvalidImageError(error instanceof Error ? error.message : String(error));
-  }
+  return {
+    make(input, recipe) {
+      clearTimeout(idle);
+      child ??= start();
+      const id = nextId++;
+      const answer = new Promise<ImageResult>((resolve, reject) => pending.set(id, { resolve, reject }));
+      child.send({ id, input, recipe } satisfies ImageJob);
+      return answer.finally(() => {
+        if (pending.size === 0) idle = setTimeout(stop, IDLE_MS).unref();
+      });
+    },
+    close: stop,
+  };
 }
