@@ -97,16 +97,31 @@ export async function replica({ settings, log }) {
 }
 
 /**
- * The settings compared: glibc's defaults, fewer malloc arenas (libuv's threads each get one, and
- * libvips's buffers freed on them stay there), and a fixed mmap threshold (buffers above 128 KiB are
- * mapped, and unmapped when freed, instead of the threshold growing after the first big free).
+ * The ways compared: images made in a child process (the default: its memory goes when it ends, ten
+ * idle seconds after the last upload), and made in the server's process with glibc's defaults, with
+ * fewer malloc arenas (libuv's threads each get one, and libvips's buffers freed on them stay there), or
+ * with a fixed mmap threshold (buffers above 128 KiB are mapped, and unmapped when freed, instead of
+ * the threshold growing after the first big free).
  */
-export const ALLOCATOR_VARIANTS = {
-  'glibc defaults': {},
-  'MALLOC_ARENA_MAX=2': { MALLOC_ARENA_MAX: '2' },
-  'MALLOC_MMAP_THRESHOLD_=131072': { MALLOC_MMAP_THRESHOLD_: '131072' },
-  both: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' },
+export const MEMORY_VARIANTS = {
+  'child process (default)': {},
+  'in process': { IMAGE_WORKER: 'false' },
+  'in process, MALLOC_ARENA_MAX=2': { IMAGE_WORKER: 'false', MALLOC_ARENA_MAX: '2' },
+  'in process, MALLOC_MMAP_THRESHOLD_=131072': { IMAGE_WORKER: 'false', MALLOC_MMAP_THRESHOLD_: '131072' },
 };
+
+/** The RSS of a process and of its children (the image process, while it lives). */
+async function treeRssMb(pid) {
+  let total = await rssMb(pid);
+  try {
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)) {
+      if (child) total += await rssMb(Number(child));
+    }
+  } catch {
+    // no children
+  }
+  return total;
+}
 
 export async function memoryVariants({ databaseUrl, log }) {
   const file = await twelveMegapixelJpeg();
@@ -138,11 +153,21 @@ export async function memoryVariants({ databaseUrl, log }) {
       await runLoad({ url: app.base, ...upload, connections: 2, duration: 4 });
       await runLoad({ url: app.base, kind: 'get', path: '/api/posts', connections: 32, duration: 4 });
       const loadedMb = await rssMb(app.pid);
+      const loadedWithChildrenMb = await treeRssMb(app.pid);
       await sleep(30_000);
       const afterMb = await rssMb(app.pid);
-      results[label] = { idleMb: round(idleMb), afterLoadMb: round(loadedMb), after30sMb: round(afterMb) };
+      const afterWithChildrenMb = await treeRssMb(app.pid);
+      results[label] = {
+        idleMb: round(idleMb),
+        afterLoadMb: round(loadedMb),
+        afterLoadWithChildrenMb: round(loadedWithChildrenMb),
+        after30sMb: round(afterMb),
+        after30sWithChildrenMb: round(afterWithChildrenMb),
+      };
       log(
-        `    ${label.padEnd(32)} idle ${round(idleMb)} MB, after the load ${round(loadedMb)} MB, 30 s later ${round(afterMb)} MB`,
+        `    ${label.padEnd(42)} idle ${round(idleMb)} MB; after the load ${round(loadedMb)} MB ` +
+          `(${round(loadedWithChildrenMb)} with children); 30 s later ${round(afterMb)} MB ` +
+          `(${round(afterWithChildrenMb)} with children)`,
       );
     } finally {
       await app.stop();
