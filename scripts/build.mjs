@@ -1,6 +1,11 @@
 // The build, also run by `npm start`:
-// - the server: src/ to dist/ file by file (no bundling), keeping the folder layout so that paths
-//   relative to a module (migrations, public files) stay the same; tests and browser modules left out;
+// - the server's modules: src/ to dist/ file by file (no bundling), for the commands (migrate,
+//   check:s3), the image process and the benchmark; tests and browser modules left out;
+// - the server itself: src/server.ts with its modules and dependencies bundled into dist/bundle/ (what
+//   it loads only when configured, such as the S3 or Redis clients, in chunks of their own, still loaded
+//   only then), and dist/server.js, which starts it. A bundle starts much faster than the thousand or so
+//   modules it is made of (TypeBox alone is 370). Packages with native code, WebAssembly or files of
+//   their own to serve stay outside, imported from node_modules as usual;
 // - the browser modules: each feature's `browser/` folder to dist/client/<feature>/ as ES modules
 //   (served at /static/js/<feature>/), with shared code split into chunks; the platform's `layout`
 //   module to dist/client/layout.js; boot.js stays a classic script because it must run in <head>
@@ -21,6 +26,21 @@ const isBrowser = (file) => file.split(path.sep).includes('browser');
 // Tests, browser tests and the security tests' fixtures stay out of the build.
 const isTestCode = (file) => /\.(test|e2e|fixtures)\.tsx?$/.test(file);
 const serverFiles = sources.filter((file) => !isBrowser(file) && !isTestCode(file));
+const SERVER = path.join('src', 'server.ts');
+const NOT_BUNDLED = [
+  'sharp',
+  '@node-rs/argon2',
+  '@electric-sql/pglite',
+  '@aws-sdk/*',
+  'ioredis',
+  'prom-client',
+  'pg-native',
+  '@fastify/swagger-ui',
+  'redoc',
+  'bootstrap',
+  'pino',
+  'nodemailer',
+];
 const platformBrowser = path.join('src', 'platform', 'web', 'browser');
 const pageModules = sources
   .filter((file) => isBrowser(file) && path.dirname(file) !== platformBrowser)
@@ -31,12 +51,28 @@ const common = { logLevel: 'warning', sourcemap: true, metafile: true };
 const results = await Promise.all([
   build({
     ...common,
-    entryPoints: serverFiles,
+    entryPoints: serverFiles.filter((file) => file !== SERVER),
     outdir: 'dist',
     outbase: 'src',
     platform: 'node',
     format: 'esm',
     target: 'node20',
+  }),
+  build({
+    ...common,
+    entryPoints: [SERVER],
+    outdir: path.join('dist', 'bundle'),
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: NOT_BUNDLED,
+    // The CommonJS packages inside the bundle call `require`, which an ES module does not have.
+    banner: {
+      js: "import { createRequire as createRequireInBundle } from 'node:module'; const require = createRequireInBundle(import.meta.url);",
+    },
   }),
   build({
     ...common,
@@ -61,6 +97,8 @@ const results = await Promise.all([
     minify: true,
   }),
 ]);
+
+await writeFile(path.join('dist', 'server.js'), "import './bundle/server.js';\n");
 
 // An id of this build, from the content of everything it wrote and of public/: page ETags include it,
 // so a deploy that changes how pages look also changes their ETags.

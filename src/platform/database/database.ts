@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { projectPath } from '../paths.js';
 import { ReadRouter } from './read-routing.js';
 
 /** The query builder, the same type whichever engine is behind it (a transaction has it too). */
@@ -37,7 +37,7 @@ interface Logger {
   info(message: string): void;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+const migrationsFolder = projectPath('drizzle');
 
 // Bounded, so that a load balancer hears "unhealthy" quickly rather than nothing.
 const PING_TIMEOUT_MS = 2_000;

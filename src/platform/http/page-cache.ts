@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
 import type { Counters } from '../database/counters.js';
+import { projectPath } from '../paths.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,7 +31,7 @@ const RENDER_CACHE_CHARS = 8 * 1024 * 1024;
 // Identifies the code that renders the pages: a deploy changes every ETag, even with the same data.
 const buildId = (() => {
   try {
-    return readFileSync(new URL('../../../dist/build-id', import.meta.url), 'utf8').trim();
+    return readFileSync(projectPath('dist', 'build-id'), 'utf8').trim();
   } catch {
     return createHash('sha256')
       .update(String(process.pid) + Date.now())

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { FROM_SOURCE, projectPath } from '../paths.js';
 import type { ImageAnswer, ImageJob } from './image-process.js';
 import { InvalidImageError, runRecipe, type ImageRecipe, type ImageResult } from './recipe.js';
 
@@ -40,12 +40,12 @@ export function childProcessImages(): Images {
 
   const start = (): ChildProcess => {
     // From src/ (tests, `npm run dev`) the process's module is TypeScript: tsx loads it there.
-    const ownFile = fileURLToPath(import.meta.url);
-    const typescript = ownFile.endsWith('.ts');
-    const script = ownFile.replace(/images\.(ts|js)$/, `image-process.${typescript ? 'ts' : 'js'}`);
+    const script = FROM_SOURCE
+      ? projectPath('src', 'platform', 'images', 'image-process.ts')
+      : projectPath('dist', 'platform', 'images', 'image-process.js');
     const started = fork(script, [], {
       serialization: 'advanced',
-      execArgv: typescript ? ['--import', 'tsx'] : [],
+      execArgv: FROM_SOURCE ? ['--import', 'tsx'] : [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     started.on('message', (answer: ImageAnswer) => {

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailConfig } from '../config.js';
 import type { Mailer, MailMessage } from './mailer.js';
 
@@ -10,29 +10,36 @@ type SmtpSettings = NonNullable<MailConfig['smtp']>;
  */
 export class SmtpMailer implements Mailer {
   readonly delivery = 'smtp';
-  private readonly transport: Transporter;
+  // nodemailer is loaded with the first mail: a process may never send one.
+  private transport: Promise<Transporter> | undefined;
 
   constructor(
-    smtp: SmtpSettings,
+    private readonly smtp: SmtpSettings,
     private readonly from: string,
-  ) {
-    this.transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.useTls,
-      auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? '' } : undefined,
-      // A dead server fails the attempt quickly; the job queue retries later.
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    });
+  ) {}
+
+  private connect(): Promise<Transporter> {
+    const { smtp } = this;
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.useTls,
+        auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? '' } : undefined,
+        // A dead server fails the attempt quickly; the job queue retries later.
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
+    );
+    return this.transport;
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.transport.sendMail({ from: this.from, ...message });
+    await (await this.connect()).sendMail({ from: this.from, ...message });
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then((transport) => transport.close());
   }
 }

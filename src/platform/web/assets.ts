@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths.js';
 
 export const SITE_NAME = 'Blog';
 export const THEME_COLOR = '#0d6efd';
@@ -10,12 +10,12 @@ export const THEME_COLOR = '#0d6efd';
 /** Where the files under `/static/<prefix>` come from. The first prefix that matches wins. */
 export const STATIC_FOLDERS = [
   // Built by `npm run build` (part of `npm start`) from the `browser/` folders.
-  { prefix: 'js/', folder: fileURLToPath(new URL('../../../dist/client', import.meta.url)) },
+  { prefix: 'js/', folder: projectPath('dist', 'client') },
   {
     prefix: 'vendor/bootstrap/',
     folder: path.join(path.dirname(createRequire(import.meta.url).resolve('bootstrap/package.json')), 'dist'),
   },
-  { prefix: '', folder: fileURLToPath(new URL('../../../public', import.meta.url)) },
+  { prefix: '', folder: projectPath('public') },
 ] as const;
 
 const fingerprints = new Map<string, string | undefined>();
