@@ -41,7 +41,9 @@ export async function parseMultipartForm(
     const form = await new Response(Uint8Array.from(body), {
       headers: { 'content-type': contentType },
     }).formData();
-    return Object.fromEntries(form.entries());
+    const fields: Record<string, unknown> = {};
+    form.forEach((value, name) => (fields[name] = value));
+    return fields;
   } catch {
     throw httpErrors.badRequest(UNPARSABLE_BODY);
   }
