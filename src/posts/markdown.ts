@@ -77,7 +77,7 @@ export function createMarkdownRenderer(options: { ownMediaPrefix: string }) {
   };
 
   return {
-    render(markdown: string): RenderedPost {
+    render: (markdown: string): RenderedPost => {
       const html = sanitize(md.render(markdown), options.ownMediaPrefix);
       return { html, text: plainText(html) };
     },
@@ -89,7 +89,7 @@ export type MarkdownRenderer = ReturnType<typeof createMarkdownRenderer>;
 function isAllowedLink(url: string): boolean {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   // No scheme: a relative address (a path, a fragment, a query), unless it starts like `//host`.
-  if (scheme === undefined) return !url.startsWith('//') && !/^[\s\u0000-\u001f]/.test(url);
+  if (scheme === undefined) return !url.startsWith('//');
   return scheme === 'http' || scheme === 'https' || scheme === 'mailto';
 }
 
