@@ -8,6 +8,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in user; set by `authenticate`, so only routes whose access is not public may read it. */
     user: User;
+    /**
+     * The signed-in user, or null for a caller who sent no token: what `optional-auth` routes read
+     * (platform/http/access.ts).
+     */
+    viewer: User | null;
   }
 }
 
@@ -17,6 +22,7 @@ declare module 'fastify' {
  */
 export function provideAuthentication(app: FastifyInstance, tokens: AccessTokens, users: UsersService): void {
   app.decorateRequest('user', null as unknown as User);
+  app.decorateRequest('viewer', null);
 
   app.decorate('authenticate', async function (request: FastifyRequest) {
     const [scheme, token] = (request.headers.authorization ?? '').split(' ', 2);
@@ -29,6 +35,7 @@ export function provideAuthentication(app: FastifyInstance, tokens: AccessTokens
     if (user.tokenVersion !== subject.tokenVersion)
       throw new UnauthenticatedError('Invalid authentication credentials.');
     request.user = user;
+    request.viewer = user;
   });
 
   // Roles come with the people feature; until then no one has more than the user's rights.

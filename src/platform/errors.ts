@@ -8,7 +8,26 @@ export abstract class DomainError extends Error {
 }
 
 export type DomainErrorKind =
-  'not-found' | 'forbidden' | 'conflict' | 'invalid' | 'unauthenticated' | 'rate-limited' | 'failed';
+  | 'not-found'
+  | 'forbidden'
+  | 'conflict'
+  | 'invalid'
+  | 'invalid-field'
+  | 'unauthenticated'
+  | 'rate-limited'
+  | 'failed';
+
+/** One field of the request is well formed but cannot be taken (a publication time in the past). */
+export class InvalidFieldError extends DomainError {
+  readonly kind = 'invalid-field';
+  constructor(
+    /** The field's name in the request's body. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** The thing named does not exist, or is not visible to the caller. */
 export class NotFoundError extends DomainError {

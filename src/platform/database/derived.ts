@@ -37,12 +37,18 @@ type Event = 'insert' | 'update' | 'delete';
  * Every insert, update or delete of rows of `table` bumps the content version; a statement that
  * touches no row (a refused update, say) does not. `updateOf` limits updates to those that change
  * one of these columns (a user's password change is not news to a page); it needs an `id` column.
+ * `where` limits it to rows that pages show, before or after the change (not a post's draft), as SQL
+ * over the table's unqualified column names.
  */
-export function shownOnPages(table: PgTable, options: { on?: Event[]; updateOf?: PgColumn[] } = {}): Derived {
+export function shownOnPages(
+  table: PgTable,
+  options: { on?: Event[]; updateOf?: PgColumn[]; where?: string } = {},
+): Derived {
   const tableName = getTableName(table);
   const name = `${tableName}_content_version`;
   const fn = quote(name);
   const events = options.on ?? ['insert', 'update', 'delete'];
+  const shown = (rows: string) => `SELECT 1 FROM ${rows}${options.where ? ` WHERE ${options.where}` : ''}`;
   const changed = options.updateOf
     ? (() => {
         const columns = options.updateOf.map((column) => quote(column.name));
@@ -50,7 +56,9 @@ export function shownOnPages(table: PgTable, options: { on?: Event[]; updateOf?:
         return `SELECT 1 FROM "added" AS "a" JOIN "removed" AS "r" ON "a"."id" = "r"."id"
         WHERE (${pick('"a"')}) IS DISTINCT FROM (${pick('"r"')})`;
       })()
-    : 'SELECT 1 FROM "added"';
+    : options.where
+      ? `${shown('"added"')}) OR EXISTS (${shown('"removed"')}`
+      : shown('"added"');
   const bump = `UPDATE "counters" SET "value" = "value" + 1 WHERE "name" = 'content_version';`;
   return {
     [DERIVED]: true,
@@ -59,9 +67,9 @@ export function shownOnPages(table: PgTable, options: { on?: Event[]; updateOf?:
       `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF EXISTS (SELECT 1 FROM "added") THEN ${bump} END IF;
+    IF EXISTS (${shown('"added"')}) THEN ${bump} END IF;
   ELSIF TG_OP = 'DELETE' THEN
-    IF EXISTS (SELECT 1 FROM "removed") THEN ${bump} END IF;
+    IF EXISTS (${shown('"removed"')}) THEN ${bump} END IF;
   ELSE
     IF EXISTS (${changed}) THEN ${bump} END IF;
   END IF;
@@ -133,10 +141,12 @@ export function counted(options: ColumnCountOptions | TotalCountOptions): Derive
   let backfill: string[];
   if ('total' in options) {
     const row = `'${options.total.replaceAll("'", "''")}'`;
-    change = (rows, sign) =>
-      `UPDATE "counters" SET "value" = "value" ${sign} (SELECT count(*) FROM ${rows}${where}) WHERE "name" = ${row};`;
-    net = `UPDATE "counters" SET "value" = "value"
-      + (SELECT count(*) FROM "added"${where}) - (SELECT count(*) FROM "removed"${where}) WHERE "name" = ${row};`;
+    // A statement that moves nothing (a like on a post, a draft saved) leaves the shared row unlocked.
+    const add = (n: string) =>
+      `UPDATE "counters" SET "value" = "value" + "change"."n" FROM (SELECT ${n} AS "n") AS "change"
+      WHERE "name" = ${row} AND "change"."n" <> 0;`;
+    change = (rows, sign) => add(`${sign === '-' ? '-' : ''}(SELECT count(*) FROM ${rows}${where})`);
+    net = add(`(SELECT count(*) FROM "added"${where}) - (SELECT count(*) FROM "removed"${where})`);
     backfill = [
       `INSERT INTO "counters" ("name", "value") SELECT ${row}, count(*) FROM ${quote(source)}${where}
   ON CONFLICT ("name") DO UPDATE SET "value" = EXCLUDED."value";`,

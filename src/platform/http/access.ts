@@ -5,6 +5,8 @@ import { errors } from './schemas.js';
 /**
  * Who may call a route, declared by the route (`config: { access }`) and enforced here:
  * - `public`: anyone (the default);
+ * - `optional-auth`: anyone, and a caller who sends a token is signed in (a bad token is a 401): the
+ *   answer may show them more (their own draft), so it is theirs alone, never a shared cache's;
  * - `signed-in`: any signed-in user (their own things: liking, writing a post);
  * - `owner`: a signed-in user who owns the resource named in the path (the service checks which
  *   resource: 403 for anyone else);
@@ -14,7 +16,7 @@ import { errors } from './schemas.js';
  * and the bearer security requirement in the OpenAPI document, and `x-access` there too: the security
  * tests read it to know which routes must refuse other users.
  */
-export type Access = 'public' | 'signed-in' | 'owner' | 'moderator' | 'admin';
+export type Access = 'public' | 'optional-auth' | 'signed-in' | 'owner' | 'moderator' | 'admin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,6 +43,9 @@ export default fp(
     // The hooks look the authenticator up when a request comes: the feature that provides it is
     // registered after the platform, and after the features whose routes need it.
     const authenticate: Hook = (request, reply) => app.authenticate(request, reply);
+    const identify: Hook = async (request, reply) => {
+      if (request.headers.authorization !== undefined) await app.authenticate(request, reply);
+    };
     const roleHooks: Record<'moderator' | 'admin', Hook> = {
       moderator: (request) => app.requireRole(request, 'moderator'),
       admin: (request) => app.requireRole(request, 'admin'),
@@ -53,11 +58,12 @@ export default fp(
       someRouteNeedsAUser = true;
       const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
       const role = level === 'moderator' || level === 'admin' ? [roleHooks[level]] : [];
-      route.onRequest = [authenticate, ...role, ...own];
+      route.onRequest = [level === 'optional-auth' ? identify : authenticate, ...role, ...own];
       if (route.schema && !route.schema.hide) {
         route.schema = {
           ...route.schema,
-          security: bearerAuth,
+          // An empty requirement first: the token is optional.
+          security: level === 'optional-auth' ? [{}, ...bearerAuth] : bearerAuth,
           'x-access': level,
           response: { ...errors(401), ...(route.schema.response as object | undefined) },
         } as typeof route.schema;

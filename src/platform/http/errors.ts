@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { driverError, isDatabaseUnavailable } from '../database/driver-errors.js';
-import { DomainError, type DomainErrorKind } from '../errors.js';
+import { DomainError, InvalidFieldError, type DomainErrorKind } from '../errors.js';
 import { errorPage } from '../web/error-page.js';
 import { toValidationIssues, type ValidationIssue } from './validation.js';
 
@@ -21,6 +21,7 @@ interface ErrorAnswer {
  * "Username already exists" that way and its clients read it.
  */
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
+  'invalid-field': 422,
   'not-found': 404,
   forbidden: 403,
   conflict: 400,
@@ -31,6 +32,10 @@ const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
 };
 
 function domainAnswer(error: DomainError): ErrorAnswer {
+  if (error instanceof InvalidFieldError) {
+    // The shape of a validation error, as if the schema had refused the field.
+    return { status: 422, detail: [{ type: 'value_error', loc: ['body', error.field], msg: error.message }] };
+  }
   const answer: ErrorAnswer = { status: DOMAIN_STATUS[error.kind], detail: error.message };
   if (error.kind === 'unauthenticated') answer.headers = { 'www-authenticate': 'Bearer' };
   if (error.kind === 'rate-limited' && 'retryAfterSeconds' in error) {

@@ -48,6 +48,13 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   });
 }
 
+/** A signed-in caller of a route that may show them more than others (access.ts: `optional-auth`). */
+function answersTheCallerAlone(request: FastifyRequest): boolean {
+  return (
+    request.routeOptions.config.access === 'optional-auth' && request.headers.authorization !== undefined
+  );
+}
+
 interface RenderedPage {
   type: string;
   body: string;
@@ -80,6 +87,10 @@ export default fp(
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const mode = request.routeOptions.config.pageCache;
       if (mode === undefined) return;
+      if (answersTheCallerAlone(request)) {
+        reply.header('cache-control', 'private, no-cache');
+        return;
+      }
       const etag = `"${buildId}.${await options.counters.contentVersion()}"`;
       reply.header('etag', etag).header('cache-control', PAGE_CACHE_CONTROL);
       if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
@@ -91,6 +102,7 @@ export default fp(
       const etag = reply.getHeader('etag');
       if (
         request.routeOptions.config.pageCache === 'rendered' &&
+        !answersTheCallerAlone(request) &&
         reply.statusCode === 200 &&
         typeof payload === 'string' &&
         typeof etag === 'string'

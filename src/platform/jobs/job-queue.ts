@@ -38,9 +38,10 @@ export class JobQueue {
     this.handlers.set(kind, handler);
   }
 
-  async enqueue(kind: string, payload: object): Promise<void> {
-    await this.db.insert(jobs).values({ kind, payload });
-    if (this.started) this.schedule(0);
+  /** Records a job, to run now or not before `runAt`. */
+  async enqueue(kind: string, payload: object, options: { runAt?: Date } = {}): Promise<void> {
+    await this.db.insert(jobs).values({ kind, payload, runAt: options.runAt });
+    if (this.started && !options.runAt) this.schedule(0);
   }
 
   start(): void {
