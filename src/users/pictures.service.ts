@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { FailedError, ForbiddenError, InvalidError, NotFoundError } from '../platform/errors.js';
-import { InvalidImageError, type ImageRecipe, type Images } from '../platform/images/images.js';
+import {
+  INVALID_IMAGE,
+  InvalidImageError,
+  UPLOAD_FAILED,
+  type ImageRecipe,
+  type Images,
+} from '../platform/images/images.js';
 import type { Storage } from '../platform/storage/storage.js';
 import type { UserPrivate } from './users.schemas.js';
 import { PICTURE_FOLDER, type UsersService } from './users.service.js';
 import type { User } from './users.table.js';
-
-export const INVALID_IMAGE = 'Invalid image file. Please upload a valid image (JPEG, PNG, GIF, WebP).';
-export const UPLOAD_FAILED = 'Failed to upload image. Please try again.';
 
 /** The side of the square every profile picture is cut to. */
 export const PICTURE_SIZE = 300;

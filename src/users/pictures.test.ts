@@ -23,6 +23,7 @@ import {
 import {
   BUCKET,
   createTestApp,
+  multipartBody,
   signUp,
   startS3,
   type RunningS3,
@@ -68,34 +69,6 @@ async function getS3Object(client: S3Client, file: string): Promise<StoredObject
 async function listS3Pictures(client: S3Client): Promise<string[]> {
   const listing = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'profile_pics/' }));
   return (listing.Contents ?? []).map((object) => object.Key!.slice('profile_pics/'.length)).sort();
-}
-
-interface FilePart {
-  name: string;
-  bytes: Buffer;
-  filename?: string;
-  type?: string;
-}
-
-/** A multipart/form-data body exactly as a browser's FormData would send it. */
-async function multipartBody(
-  files: FilePart[],
-  fields: Record<string, string> = {},
-): Promise<{ payload: Buffer; contentType: string }> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  for (const file of files) {
-    form.append(
-      file.name,
-      new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }),
-      file.filename ?? 'upload.bin',
-    );
-  }
-  const request = new Request('http://x', { method: 'PATCH', body: form });
-  return {
-    payload: Buffer.from(await request.arrayBuffer()),
-    contentType: request.headers.get('content-type')!,
-  };
 }
 
 const MIME: Record<UploadFormat, string> = {

@@ -5,6 +5,7 @@ export * from './database.js';
 export * from './images.js';
 export * from './mail.js';
 export * from './s3.js';
+export * from './uploads.js';
 export * from './users.js';
 export * from './plans.js';
 export * from './ports.js';

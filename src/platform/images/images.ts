@@ -12,6 +12,10 @@ export {
   type ImageResult,
 } from './recipe.js';
 
+// What the API says when an upload is not an image it takes, or making one failed (the original's words).
+export const INVALID_IMAGE = 'Invalid image file. Please upload a valid image (JPEG, PNG, GIF, WebP).';
+export const UPLOAD_FAILED = 'Failed to upload image. Please try again.';
+
 /** Makes images from uploads, by recipe. */
 export interface Images {
   make(input: Buffer, recipe: ImageRecipe): Promise<ImageResult>;
