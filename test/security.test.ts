@@ -39,7 +39,9 @@ import {
 
 interface OperationObject {
   parameters?: { in: string; name: string }[];
-  requestBody?: { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+  requestBody?: {
+    content: Record<string, { schema?: { properties?: Record<string, unknown>; required?: string[] } }>;
+  };
   security?: unknown[];
   'x-access'?: string;
 }
@@ -142,7 +144,11 @@ function requestFor(operation: Operation, target: { ids: Ids; password: string }
       content: 'changed content',
       token: 'x'.repeat(43),
     };
-    const fields = Object.keys(content['application/json'].schema?.properties ?? {});
+    // The required fields, and the optional ones this test knows a valid value for.
+    const schema = content['application/json'].schema;
+    const fields = Object.keys(schema?.properties ?? {}).filter(
+      (field) => field in examples || schema?.required?.includes(field),
+    );
     payload = JSON.stringify(Object.fromEntries(fields.map((field) => [field, examples[field] ?? 'x'])));
     headers['content-type'] = 'application/json';
   } else if (content['multipart/form-data']) {

@@ -33,7 +33,7 @@ export class CommentsService {
   /** A page of the post's comments; the total is the post's kept count. NotFoundError without the post. */
   async page(postId: number, request: PageRequest): Promise<CommentPage> {
     const [post, rows] = await Promise.all([
-      this.posts.get(postId),
+      this.posts.published(postId),
       this.comments.page(postId, pageWindow(request)),
     ]);
     return named(
@@ -49,6 +49,8 @@ export class CommentsService {
   }
 
   async create(actor: User, postId: number, content: string): Promise<Comment> {
+    // Drafts take no comments: no one but their author can see them.
+    await this.posts.published(postId);
     const comment = await this.comments.insert(postId, actor.id, content);
     if (!comment) throw new NotFoundError('Post not found');
     return this.view({ comment, author: actor });
@@ -73,10 +75,6 @@ export class CommentsService {
   }
 
   private async isPostAuthor(actor: User, postId: number): Promise<boolean> {
-    const post = await this.posts.get(postId).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
-    return post?.author.id === actor.id;
+    return (await this.posts.authorOf(postId)) === actor.id;
   }
 }

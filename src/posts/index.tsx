@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { asset } from '../platform/web/assets.js';
+import { createMarkdownRenderer } from './markdown.js';
 import postsPages, { PostFormModal, type PostSection } from './posts.pages.js';
 import { PostsRepository } from './posts.repository.js';
 import postsRoutes from './posts.routes.js';
@@ -16,10 +17,17 @@ declare module 'fastify' {
 /** Posts and likes: `/api/posts`, a user's posts, the feed, post and user pages, and New Post. */
 export default fp(
   async function posts(app) {
-    app.decorate(
-      'postsService',
-      new PostsService(new PostsRepository(app.database), app.usersService, app.counters),
+    const renderer = createMarkdownRenderer({ ownMediaPrefix: app.mediaService.publicPrefix });
+    const postsService = new PostsService(
+      new PostsRepository(app.database),
+      app.usersService,
+      app.counters,
+      app.jobs,
+      renderer,
+      app.log,
     );
+    app.decorate('postsService', postsService);
+    app.addHook('onReady', () => postsService.queueLeftoverWork());
     app.describeApiTag('posts', 'Posts and likes');
 
     // New Post is a dialog of every page, opened from the navbar.
@@ -41,5 +49,5 @@ export default fp(
     await app.register(postsRoutes, { prefix: '/api' });
     await app.register(postsPages, { sections });
   },
-  { name: 'posts', dependencies: ['users', 'auth'] },
+  { name: 'posts', dependencies: ['users', 'auth', 'media'] },
 );

@@ -1,28 +1,51 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
-import { isForeignKeyViolation } from '../platform/database/driver-errors.js';
 import { prepareStatements, type Prepare } from '../platform/database/prepared.js';
 import type { PageWindow } from '../platform/paging.js';
 import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
-import { postLikes, posts, type PostRow } from './posts.table.js';
+import { postLikes, posts, type PostRow, type PostStatus } from './posts.table.js';
 
-export interface PostWithAuthor {
-  post: PostRow;
+/** A post as lists show it: everything but the rendered HTML, which only its own page needs. */
+export type ListedPost = Omit<PostRow, 'contentHtml' | 'renderVersion'>;
+
+export interface PostWithAuthor<Post extends ListedPost = ListedPost> {
+  post: Post;
   author: AuthorRow;
 }
 
-export interface PostFields {
-  title: string | null;
-  content: string;
-}
+/** What the service writes: the author's fields and what is made from them. */
+export type PostFields = Pick<
+  PostRow,
+  | 'title'
+  | 'content'
+  | 'description'
+  | 'slug'
+  | 'contentHtml'
+  | 'excerpt'
+  | 'readingMinutes'
+  | 'renderVersion'
+  | 'status'
+  | 'publishAt'
+>;
+
+export type Rendering = Pick<PostRow, 'contentHtml' | 'excerpt' | 'readingMinutes' | 'renderVersion'>;
 
 // Newest first; the id breaks ties between posts of the same millisecond, so pages never overlap.
 const feedOrder = [desc(posts.datePosted), desc(posts.id)];
 const placeholder = sql.placeholder;
+const { contentHtml, renderVersion, ...listedColumns } = getTableColumns(posts);
+
+/**
+ * Published, written as a constant in the SQL rather than a parameter: the planner then knows a
+ * prepared statement matches the partial feed index, whose rows are published posts only.
+ */
+const published = (table: { status: AnyPgColumn }) => sql`${table.status} = 'published'`;
+
+const due = and(eq(posts.status, 'scheduled'), lte(posts.publishAt, sql`now()`));
 
 /** A condition on posts, written against a table or its alias. */
-type Filter = (table: { userId: AnyPgColumn }) => SQL;
+type Filter = (table: { userId: AnyPgColumn; status: AnyPgColumn }) => SQL | undefined;
 
 /** The only code that reads or writes `posts` and `post_likes`. */
 export class PostsRepository {
@@ -39,9 +62,9 @@ export class PostsRepository {
   }
 
   private build(db: Database, prepare: Prepare) {
-    const withAuthors = () =>
+    const listed = () =>
       db
-        .select({ post: posts, author: authorColumns })
+        .select({ post: listedColumns, author: authorColumns })
         .from(posts)
         .innerJoin(...joinAuthor(posts.userId))
         .$dynamic();
@@ -50,63 +73,101 @@ export class PostsRepository {
     // holds date and id: an index-only scan), and only then reads the page's rows and authors. A plain
     // OFFSET would read every skipped row and its author: seconds at a depth of 900,000.
     const skipped = alias(posts, 'skipped');
-    const startOfPage = (filter?: Filter) =>
+    const startOfPage = (filter: Filter) =>
       sql`(${posts.datePosted}, ${posts.id}) <= (${db
         .select({ datePosted: skipped.datePosted, id: skipped.id })
         .from(skipped)
-        .where(filter?.(skipped))
+        .where(filter(skipped))
         .orderBy(desc(skipped.datePosted), desc(skipped.id))
         .offset(placeholder('skip'))
         .limit(1)})`;
-    const ofAuthor: Filter = (table) => eq(table.userId, placeholder('userId'));
-    const byAuthor = ofAuthor(posts);
-    const offsetPage = (name: string, filter?: Filter) =>
-      prepare(
-        name,
-        withAuthors()
-          .where(and(filter?.(posts), startOfPage(filter)))
+    const pages = (name: string, filter: Filter) => ({
+      offset: prepare(
+        `${name}_offset`,
+        listed()
+          .where(and(filter(posts), startOfPage(filter)))
           .orderBy(...feedOrder)
           .limit(placeholder('limit')),
-      );
-    const pageAfter = (name: string, filter?: SQL) =>
-      prepare(
-        name,
-        withAuthors()
-          .where(and(filter, afterCursor))
+      ),
+      after: prepare(
+        `${name}_after`,
+        listed()
+          .where(and(filter(posts), afterCursor))
           .orderBy(...feedOrder)
           .limit(placeholder('limit')),
-      );
+      ),
+    });
     return {
-      feed: { offset: offsetPage('feed_offset'), after: pageAfter('feed_after') },
-      byAuthor: {
-        offset: offsetPage('author_feed_offset', ofAuthor),
-        after: pageAfter('author_feed_after', byAuthor),
-      },
-      byId: prepare('post_by_id', withAuthors().where(eq(posts.id, placeholder('id')))),
+      feed: pages('feed', published),
+      // One author's posts of one status: their page shows the published ones, they see the others.
+      byAuthor: pages('author_feed', (table) =>
+        and(eq(table.userId, placeholder('userId')), eq(table.status, placeholder('status'))),
+      ),
+      // What comments need of their post: read with every page of them.
+      publishedSummary: prepare(
+        'published_post_summary',
+        db
+          .select({ userId: posts.userId, comments: posts.comments })
+          .from(posts)
+          .where(and(eq(posts.id, placeholder('id')), published(posts))),
+      ),
+      byId: prepare(
+        'post_by_id',
+        db
+          .select({ post: posts, author: authorColumns })
+          .from(posts)
+          .innerJoin(...joinAuthor(posts.userId))
+          .where(eq(posts.id, placeholder('id'))),
+      ),
     };
   }
 
-  /** One page of the feed (`userId` unset) or of one author's posts, newest first. */
-  page(window: PageWindow, userId?: number): Promise<PostWithAuthor[]> {
-    const statements = userId === undefined ? this.statements.read.feed : this.statements.read.byAuthor;
+  /** One page of the published feed, newest first. */
+  feed(window: PageWindow): Promise<PostWithAuthor[]> {
+    return this.pageOf(this.statements.read.feed, window, {});
+  }
+
+  /** One page of an author's posts of one status, newest first. */
+  byAuthor(window: PageWindow, userId: number, status: PostStatus): Promise<PostWithAuthor[]> {
+    return this.pageOf(this.statements.read.byAuthor, window, { userId, status });
+  }
+
+  private pageOf(
+    statements: ReturnType<PostsRepository['build']>['feed'],
+    window: PageWindow,
+    values: Record<string, unknown>,
+  ): Promise<PostWithAuthor[]> {
     return window.after
       ? statements.after.execute({
-          userId,
+          ...values,
           afterDate: window.after.at,
           afterId: window.after.id,
           limit: window.limit,
         })
-      : statements.offset.execute({ userId, skip: window.skip, limit: window.limit });
+      : statements.offset.execute({ ...values, skip: window.skip, limit: window.limit });
   }
 
-  async findById(id: number): Promise<PostWithAuthor | undefined> {
+  /** The post whatever its status, with its rendered HTML. */
+  async findById(id: number): Promise<PostWithAuthor<PostRow> | undefined> {
     const [row] = await this.statements.read.byId.execute({ id });
     return row;
   }
 
-  async exists(id: number): Promise<boolean> {
-    const [row] = await this.db.select({ id: posts.id }).from(posts).where(eq(posts.id, id));
-    return row !== undefined;
+  /** A published post's author and number of comments; undefined for a draft or no post. */
+  async publishedSummary(id: number): Promise<Pick<PostRow, 'userId' | 'comments'> | undefined> {
+    const [row] = await this.statements.read.publishedSummary.execute({ id });
+    return row;
+  }
+
+  /** The post as it is now (read on the primary), for the rules of a write. */
+  async findForWrite(id: number): Promise<PostRow | undefined> {
+    const [row] = await this.db.select().from(posts).where(eq(posts.id, id));
+    return row;
+  }
+
+  /** How many posts of this status the author has. */
+  async countByAuthor(userId: number, status: PostStatus): Promise<number> {
+    return this.db.$count(posts, and(eq(posts.userId, userId), eq(posts.status, status)));
   }
 
   async insert(userId: number, fields: PostFields): Promise<PostRow> {
@@ -118,14 +179,64 @@ export class PostsRepository {
     return post;
   }
 
-  /** Changes the post if it is the user's; undefined when there is no such post of theirs. */
+  /**
+   * Changes the post if it is the user's; undefined when there is no such post of theirs. A post that
+   * becomes published now is dated now: the feed shows it as new.
+   */
   async updateOwn(userId: number, id: number, changes: Partial<PostFields>): Promise<PostRow | undefined> {
-    const own = and(eq(posts.id, id), eq(posts.userId, userId));
-    const [post] =
-      changes.title === undefined && changes.content === undefined
-        ? await this.db.select().from(posts).where(own)
-        : await this.db.update(posts).set(changes).where(own).returning();
+    const datePosted =
+      changes.status === 'published'
+        ? sql`CASE WHEN ${posts.status} = 'published' THEN ${posts.datePosted} ELSE now() END`
+        : undefined;
+    const [post] = await this.db
+      .update(posts)
+      .set({ ...changes, ...(datePosted && { datePosted }) })
+      .where(and(eq(posts.id, id), eq(posts.userId, userId)))
+      .returning();
     return post;
+  }
+
+  /** Publishes the scheduled posts whose time has come, dated now; answers their ids. */
+  async publishDue(): Promise<number[]> {
+    const published = await this.db
+      .update(posts)
+      .set({ status: 'published', datePosted: sql`now()`, publishAt: null })
+      .where(due)
+      .returning({ id: posts.id });
+    return published.map((post) => post.id);
+  }
+
+  async hasDuePosts(): Promise<boolean> {
+    return (await this.db.select({ id: posts.id }).from(posts).where(due).limit(1)).length > 0;
+  }
+
+  async hasStaleRenders(version: number): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: posts.id })
+      .from(posts)
+      .where(lt(posts.renderVersion, version))
+      .limit(1);
+    return row !== undefined;
+  }
+
+  /** Posts rendered by a renderer older than `version`, the oldest first. */
+  staleRenders(version: number, limit: number): Promise<Pick<PostRow, 'id' | 'content' | 'description'>[]> {
+    return this.db
+      .select({ id: posts.id, content: posts.content, description: posts.description })
+      .from(posts)
+      .where(lt(posts.renderVersion, version))
+      .orderBy(asc(posts.id))
+      .limit(limit);
+  }
+
+  /** Stores a new rendering, unless the post changed (or was rendered again) since it was read. */
+  async saveRendering(id: number, content: string, rendering: Rendering): Promise<void> {
+    await this.db
+      .update(posts)
+      .set(rendering)
+      .where(
+        and(eq(posts.id, id), eq(posts.content, content), lt(posts.renderVersion, rendering.renderVersion)),
+      );
   }
 
   /** Deletes the post if it is the user's; false when there is no such post of theirs. */
@@ -137,15 +248,17 @@ export class PostsRepository {
     return deleted !== undefined;
   }
 
-  /** Adds the user's like (once); false when the post does not exist. */
-  async like(userId: number, postId: number): Promise<boolean> {
-    try {
-      await this.db.insert(postLikes).values({ postId, userId }).onConflictDoNothing();
-      return true;
-    } catch (error) {
-      if (isForeignKeyViolation(error)) return false;
-      throw error;
-    }
+  /** Adds the user's like (once), if the post is published. */
+  async like(userId: number, postId: number): Promise<void> {
+    await this.db
+      .insert(postLikes)
+      .select(
+        this.db
+          .select({ postId: posts.id, userId: sql<number>`${userId}::integer`.as('user_id') })
+          .from(posts)
+          .where(and(eq(posts.id, postId), published(posts))),
+      )
+      .onConflictDoNothing();
   }
 
   async unlike(userId: number, postId: number): Promise<void> {
@@ -160,17 +273,21 @@ export class PostsRepository {
     return mine !== undefined;
   }
 
-  /** The post's number of likes, or undefined when there is no such post. */
+  /** A published post's number of likes, or undefined when there is no such published post. */
   async likeCount(postId: number): Promise<number | undefined> {
-    const [row] = await this.db.select({ likes: posts.likes }).from(posts).where(eq(posts.id, postId));
+    const [row] = await this.db
+      .select({ likes: posts.likes })
+      .from(posts)
+      .where(and(eq(posts.id, postId), published(posts)));
     return row?.likes;
   }
 
-  /** The newest posts' ids and dates, for the sitemap. */
-  newest(limit: number): Promise<{ id: number; datePosted: Date }[]> {
+  /** The newest published posts' addresses and dates, for the sitemap. */
+  newest(limit: number): Promise<Pick<PostRow, 'id' | 'slug' | 'datePosted'>[]> {
     return this.db
-      .select({ id: posts.id, datePosted: posts.datePosted })
+      .select({ id: posts.id, slug: posts.slug, datePosted: posts.datePosted })
       .from(posts)
+      .where(published(posts))
       .orderBy(...feedOrder)
       .limit(limit);
   }

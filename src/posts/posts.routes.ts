@@ -1,7 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { IdParams, errors } from '../platform/http/schemas.js';
-import { LikeState, Post, PostCreate, PostPage, PostPageQuery, PostUpdate } from './posts.schemas.js';
+import {
+  LikeState,
+  OwnPostsQuery,
+  Post,
+  PostCreate,
+  PostDetail,
+  PostPage,
+  PostPageQuery,
+  PostPreview,
+  PostPreviewRequest,
+  PostUpdate,
+} from './posts.schemas.js';
 
 const PostIdParams = IdParams('post_id');
 
@@ -41,17 +52,47 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/posts/:post_id',
+    '/users/me/posts',
     {
-      config: shared,
+      config: { access: 'signed-in' },
       schema: {
         tags: ['posts'],
-        summary: 'One post with its author',
-        params: PostIdParams,
-        response: { 200: Post, ...errors(404) },
+        summary: "The signed-in author's own posts of one status, newest first",
+        querystring: OwnPostsQuery,
+        response: { 200: PostPage },
       },
     },
-    async (request) => postsService.get(request.params.post_id),
+    async (request) => postsService.ownPosts(request.user, request.query),
+  );
+
+  app.get(
+    '/posts/:post_id',
+    {
+      // Drafts and scheduled posts are their author's: a caller with a token is answered alone.
+      config: { ...shared, access: 'optional-auth' },
+      schema: {
+        tags: ['posts'],
+        summary: 'One post with its author and its rendered HTML',
+        description: "A draft or scheduled post is found only with its author's token.",
+        params: PostIdParams,
+        response: { 200: PostDetail, ...errors(404) },
+      },
+    },
+    async (request) => postsService.get(request.params.post_id, request.viewer),
+  );
+
+  app.post(
+    '/posts/preview',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['posts'],
+        summary: 'Render Markdown as a post would be, without saving anything',
+        body: PostPreviewRequest,
+        response: { 200: PostPreview },
+      },
+    },
+    async (request) => postsService.preview(request.body.content),
   );
 
   app.post(
@@ -61,8 +102,10 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['posts'],
         summary: 'Write a post',
+        description:
+          'Published at once unless `status` is `draft`, or `publish_at` (a time to come) schedules it.',
         body: PostCreate,
-        response: { 201: Post },
+        response: { 201: Post, ...errors() },
       },
     },
     async (request, reply) => reply.code(201).send(await postsService.create(request.user, request.body)),
@@ -75,7 +118,8 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['posts'],
         summary: 'Replace a post',
-        description: 'A missing title clears it.',
+        description:
+          'A missing title or description clears it; a missing `status` or `publish_at` keeps the current one.',
         params: PostIdParams,
         body: PostCreate,
         response: { 200: Post, ...errors(403, 404) },

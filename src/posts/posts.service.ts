@@ -1,20 +1,48 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Counters } from '../platform/database/counters.js';
-import { ForbiddenError, NotFoundError } from '../platform/errors.js';
+import { ForbiddenError, InvalidFieldError, NotFoundError } from '../platform/errors.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { named, pageOf, pageWindow, type PageRequest } from '../platform/paging.js';
 import type { User } from '../users/users.table.js';
 import type { UsersService } from '../users/users.service.js';
-import type { PostWithAuthor, PostsRepository } from './posts.repository.js';
-import type { LikeState, Post, PostCreate, PostPage, PostUpdate } from './posts.schemas.js';
+import { RENDERER_VERSION, excerptOf, readingMinutes, slugOf, type MarkdownRenderer } from './markdown.js';
+import type { PostFields, PostWithAuthor, PostsRepository, Rendering } from './posts.repository.js';
+import type {
+  LikeState,
+  OwnPostsQuery,
+  Post,
+  PostCreate,
+  PostDetail,
+  PostPage,
+  PostPreview,
+  PostUpdate,
+} from './posts.schemas.js';
+import type { PostRow, PostStatus } from './posts.table.js';
 
 export const POST_NOT_FOUND = 'Post not found';
 
-/** Posts and likes: the feed, one author's posts, writing, and the rules of who may change what. */
+/** Publishes every scheduled post that is due; queued for each scheduled time (it needs no post id). */
+export const PUBLISH_DUE_JOB = 'publish-due-posts';
+/** Renders again the posts an older renderer made. */
+export const RENDER_STALE_JOB = 'render-stale-posts';
+const RENDER_BATCH = 200;
+
+/**
+ * Posts and likes: the feed, one author's posts, writing, publishing, and the rules of who may see and
+ * change what. A post is rendered when it is written; readers only ever get the stored HTML.
+ */
 export class PostsService {
   constructor(
     private readonly posts: PostsRepository,
     private readonly users: UsersService,
     private readonly counters: Counters,
-  ) {}
+    private readonly jobs: JobQueue,
+    private readonly renderer: MarkdownRenderer,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    jobs.handle(PUBLISH_DUE_JOB, async () => void (await this.publishDue()));
+    jobs.handle(RENDER_STALE_JOB, async () => void (await this.renderStale()));
+  }
 
   view({ post, author }: PostWithAuthor): Post {
     return {
@@ -26,63 +54,122 @@ export class PostsService {
       likes: post.likes,
       comments: post.comments,
       author: this.users.publicView(author),
+      slug: post.slug,
+      description: post.description,
+      excerpt: post.excerpt,
+      status: post.status,
+      publish_at: post.publishAt?.toISOString() ?? null,
+      reading_minutes: post.readingMinutes,
     };
   }
 
-  /** The feed, newest first. */
+  detailView(row: PostWithAuthor<PostRow>): PostDetail {
+    return { ...this.view(row), content_html: row.post.contentHtml };
+  }
+
+  /** The published feed, newest first. */
   async page(request: PageRequest): Promise<PostPage> {
     const [rows, total] = await Promise.all([
-      this.posts.page(pageWindow(request)),
+      this.posts.feed(pageWindow(request)),
       this.counters.value('posts'),
     ]);
     return this.pageView(rows, total, request);
   }
 
-  /** A user's posts, newest first; NotFoundError when there is no such user. */
+  /** A user's published posts, newest first; NotFoundError when there is no such user. */
   async pageByUser(userId: number, request: PageRequest): Promise<PostPage> {
     const total = await this.users.postCount(userId);
     if (total === undefined) throw new NotFoundError('User not found');
-    const rows = await this.posts.page(pageWindow(request), userId);
+    const rows = await this.posts.byAuthor(pageWindow(request), userId, 'published');
     return this.pageView(rows, total, request);
   }
 
-  async get(id: number): Promise<Post> {
-    const row = await this.posts.findById(id);
-    if (!row) throw new NotFoundError(POST_NOT_FOUND);
-    return this.view(row);
+  /** The signed-in author's own posts of one status, newest first. */
+  async ownPosts(actor: User, query: OwnPostsQuery): Promise<PostPage> {
+    const [rows, total] = await Promise.all([
+      this.posts.byAuthor(pageWindow(query), actor.id, query.status),
+      this.posts.countByAuthor(actor.id, query.status),
+    ]);
+    return this.pageView(rows, total, query);
   }
 
-  /** NotFoundError unless the post exists. */
-  async assertExists(id: number): Promise<void> {
-    if (!(await this.posts.exists(id))) throw new NotFoundError(POST_NOT_FOUND);
+  /** A post with its HTML: a published one for anyone, a draft or scheduled one for its author alone. */
+  async get(id: number, viewer?: User | null): Promise<PostDetail> {
+    const row = await this.posts.findById(id);
+    if (!row || (row.post.status !== 'published' && row.post.userId !== viewer?.id)) {
+      throw new NotFoundError(POST_NOT_FOUND);
+    }
+    return this.detailView(row);
+  }
+
+  /** What other features need of a post readers may see; NotFoundError for a draft or no post. */
+  async published(id: number): Promise<{ authorId: number; comments: number }> {
+    const post = await this.posts.publishedSummary(id);
+    if (!post) throw new NotFoundError(POST_NOT_FOUND);
+    return { authorId: post.userId, comments: post.comments };
+  }
+
+  /** The post's author whatever its status, for rules such as "the author may delete comments". */
+  async authorOf(id: number): Promise<number | undefined> {
+    return (await this.posts.findForWrite(id))?.userId;
+  }
+
+  /** What the post would look like: the same rules as a saved post, nothing stored. */
+  preview(content: string): PostPreview {
+    const rendering = this.render(content, null);
+    return {
+      content_html: rendering.contentHtml,
+      excerpt: rendering.excerpt,
+      reading_minutes: rendering.readingMinutes,
+    };
   }
 
   async create(author: User, fields: PostCreate): Promise<Post> {
-    const post = await this.posts.insert(author.id, { title: fields.title ?? null, content: fields.content });
+    const publication = (await this.publication(fields)) ?? { status: 'published', publishAt: null };
+    const post = await this.posts.insert(author.id, {
+      ...this.written(fields.title ?? null, fields.content, fields.description ?? null),
+      ...publication,
+    });
     return this.view({ post, author });
   }
 
-  /** PUT: the post becomes exactly what was sent; a missing title clears it. */
+  /** PUT: the post becomes what was sent (a missing title or description clears it); the status stays unless sent. */
   replace(actor: User, id: number, fields: PostCreate): Promise<Post> {
-    return this.update(actor, id, { title: fields.title ?? null, content: fields.content });
+    return this.update(actor, id, {
+      ...fields,
+      title: fields.title ?? null,
+      description: fields.description ?? null,
+    });
   }
 
   /** PATCH: only the fields sent change; `title: null` clears the title. */
   async update(actor: User, id: number, changes: PostUpdate): Promise<Post> {
-    const post = await this.posts.updateOwn(actor.id, id, { title: changes.title, content: changes.content });
-    if (!post) return this.explainMissing(id, 'Not authorized to update this post');
+    const existing = await this.posts.findForWrite(id);
+    if (!existing) throw new NotFoundError(POST_NOT_FOUND);
+    if (existing.userId !== actor.id) throw new ForbiddenError('Not authorized to update this post');
+    const post = await this.posts.updateOwn(actor.id, id, {
+      ...this.written(
+        changes.title === undefined ? existing.title : changes.title,
+        changes.content ?? existing.content,
+        changes.description === undefined ? existing.description : changes.description,
+      ),
+      ...(await this.publication(changes, existing.status)),
+    });
+    if (!post) throw new NotFoundError(POST_NOT_FOUND);
     return this.view({ post, author: actor });
   }
 
   async delete(actor: User, id: number): Promise<void> {
     if (!(await this.posts.deleteOwn(actor.id, id))) {
-      await this.explainMissing(id, 'Not authorized to delete this post');
+      throw (await this.posts.findForWrite(id))
+        ? new ForbiddenError('Not authorized to delete this post')
+        : new NotFoundError(POST_NOT_FOUND);
     }
   }
 
   /** Likes are idempotent: one per user and post; the count is kept by the database. */
   async like(actor: User, postId: number): Promise<LikeState> {
-    if (!(await this.posts.like(actor.id, postId))) throw new NotFoundError(POST_NOT_FOUND);
+    await this.posts.like(actor.id, postId);
     return { likes: await this.likeCount(postId), liked: true };
   }
 
@@ -96,21 +183,86 @@ export class PostsService {
     return { likes: await this.likeCount(postId), liked };
   }
 
-  /** The newest posts' ids and dates, and the ids of users who wrote any, for the sitemap. */
-  async sitemap(limit: number): Promise<{ posts: { id: number; datePosted: Date }[]; authors: number[] }> {
+  /** The newest published posts' addresses and dates, and the ids of users who wrote any, for the sitemap. */
+  async sitemap(
+    limit: number,
+  ): Promise<{ posts: { id: number; slug: string; datePosted: Date }[]; authors: number[] }> {
     const [newest, authors] = await Promise.all([this.posts.newest(limit), this.users.authorIds(limit)]);
     return { posts: newest, authors };
+  }
+
+  /** The job of PUBLISH_DUE_JOB: every scheduled post whose time has come becomes published, dated now. */
+  async publishDue(): Promise<number> {
+    const published = await this.posts.publishDue();
+    if (published.length > 0) this.log.info({ posts: published }, 'scheduled posts published');
+    return published.length;
+  }
+
+  /** The job of RENDER_STALE_JOB: renders again, in batches, what an older renderer made. */
+  async renderStale(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const stale = await this.posts.staleRenders(RENDERER_VERSION, RENDER_BATCH);
+      for (const post of stale) {
+        await this.posts.saveRendering(post.id, post.content, this.render(post.content, post.description));
+      }
+      count += stale.length;
+      if (stale.length < RENDER_BATCH) return count;
+    }
+  }
+
+  /** At start: queue what the database says is left to do (a renderer upgrade, posts due while down). */
+  async queueLeftoverWork(): Promise<void> {
+    if (await this.posts.hasStaleRenders(RENDERER_VERSION)) await this.jobs.enqueue(RENDER_STALE_JOB, {});
+    if (await this.posts.hasDuePosts()) await this.jobs.enqueue(PUBLISH_DUE_JOB, {});
+  }
+
+  private render(content: string, description: string | null): Rendering & { text: string } {
+    const { html, text } = this.renderer.render(content);
+    return {
+      contentHtml: html,
+      excerpt: description?.trim() || excerptOf(text),
+      readingMinutes: readingMinutes(text),
+      renderVersion: RENDERER_VERSION,
+      text,
+    };
+  }
+
+  /** A post's fields as the author wrote them, and what is made from them when it is written. */
+  private written(title: string | null, content: string, description: string | null) {
+    const { text, ...rendering } = this.render(content, description);
+    return { title, content, description, ...rendering, slug: slugOf(title, text) };
+  }
+
+  /**
+   * The status a write asks for, if it asks: `publish_at` schedules (a time to come only; the job is
+   * queued before the post is saved, so no scheduled post is ever left without one), `status`
+   * publishes or keeps a draft, `publish_at: null` alone takes a scheduled post back to draft.
+   */
+  private async publication(
+    fields: Pick<PostUpdate, 'status' | 'publish_at'>,
+    current?: PostStatus,
+  ): Promise<Pick<PostFields, 'status' | 'publishAt'> | undefined> {
+    if (fields.publish_at) {
+      if (fields.status) {
+        throw new InvalidFieldError('status', 'Leave status out to schedule a post with publish_at');
+      }
+      const publishAt = new Date(fields.publish_at);
+      if (!(publishAt.getTime() > Date.now())) {
+        throw new InvalidFieldError('publish_at', 'Must be a time in the future');
+      }
+      await this.jobs.enqueue(PUBLISH_DUE_JOB, {}, { runAt: publishAt });
+      return { status: 'scheduled', publishAt };
+    }
+    if (fields.status) return { status: fields.status, publishAt: null };
+    if (fields.publish_at === null && current === 'scheduled') return { status: 'draft', publishAt: null };
+    return undefined;
   }
 
   private async likeCount(postId: number): Promise<number> {
     const likes = await this.posts.likeCount(postId);
     if (likes === undefined) throw new NotFoundError(POST_NOT_FOUND);
     return likes;
-  }
-
-  /** A write that matched no row: either the post does not exist (404) or it is someone else's (403). */
-  private async explainMissing(id: number, forbidden: string): Promise<never> {
-    throw (await this.posts.exists(id)) ? new ForbiddenError(forbidden) : new NotFoundError(POST_NOT_FOUND);
   }
 
   private pageView(rows: PostWithAuthor[], total: number, request: PageRequest): PostPage {

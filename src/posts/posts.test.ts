@@ -44,6 +44,15 @@ async function getPost(id: number) {
   return t.app.inject({ method: 'GET', url: `/api/posts/${id}` });
 }
 
+/** The post as `GET /api/posts/{id}` answers it, less the rendered HTML that only it carries. */
+async function storedPost(id: number) {
+  const response = await getPost(id);
+  expect(response.statusCode, response.body).toBe(200);
+  const { content_html, ...post } = response.json<PostJson & { content_html: unknown }>();
+  expect(typeof content_html).toBe('string');
+  return post;
+}
+
 async function feed(query = '') {
   const response = await t.app.inject({ method: 'GET', url: `/api/posts${query}` });
   expect(response.statusCode, response.body).toBe(200);
@@ -208,6 +217,13 @@ describe('GET /api/posts/{post_id}', () => {
       likes: 0,
       comments: 0,
       author: { id: user.id, username: user.username, image_file: null, image_path: DEFAULT_AVATAR },
+      slug: 'hello',
+      description: null,
+      excerpt: 'World',
+      status: 'published',
+      publish_at: null,
+      reading_minutes: 1,
+      content_html: '<p>World</p>\n',
     });
   });
 
@@ -256,8 +272,14 @@ describe('POST /api/posts', () => {
       'comments',
       'content',
       'date_posted',
+      'description',
+      'excerpt',
       'id',
       'likes',
+      'publish_at',
+      'reading_minutes',
+      'slug',
+      'status',
       'title',
       'user_id',
     ]);
@@ -272,6 +294,12 @@ describe('POST /api/posts', () => {
       likes: 0,
       comments: 0,
       author: { id: user.id, username: user.username, image_file: null, image_path: DEFAULT_AVATAR },
+      slug: 'my-title',
+      description: null,
+      excerpt: 'My content',
+      status: 'published',
+      publish_at: null,
+      reading_minutes: 1,
     });
     expect(post.author).not.toHaveProperty('email');
     expect(response.body).not.toContain(user.email);
@@ -279,7 +307,7 @@ describe('POST /api/posts', () => {
     expect(Math.abs(posted - before)).toBeLessThan(60_000);
 
     // What is stored is what was answered.
-    expect((await getPost(post.id)).json()).toEqual(post);
+    expect(await storedPost(post.id)).toEqual(post);
   });
 
   it('makes the title optional and accepts null', async () => {
@@ -363,7 +391,7 @@ describe('PATCH /api/posts/{post_id}', () => {
       payload: { title: 'New' },
     });
     expect(onlyTitle.statusCode).toBe(200);
-    expect(onlyTitle.json()).toEqual({ ...post, title: 'New' });
+    expect(onlyTitle.json()).toEqual({ ...post, title: 'New', slug: 'new' });
 
     const onlyContent = await t.app.inject({
       method: 'PATCH',
@@ -372,7 +400,8 @@ describe('PATCH /api/posts/{post_id}', () => {
       payload: { content: 'New content' },
     });
     expect(onlyContent.statusCode).toBe(200);
-    expect(onlyContent.json()).toEqual({ ...post, title: 'New', content: 'New content' });
+    const edited = { ...post, title: 'New', slug: 'new', content: 'New content', excerpt: 'New content' };
+    expect(onlyContent.json()).toEqual(edited);
 
     const nothing = await t.app.inject({
       method: 'PATCH',
@@ -381,9 +410,9 @@ describe('PATCH /api/posts/{post_id}', () => {
       payload: {},
     });
     expect(nothing.statusCode).toBe(200);
-    expect(nothing.json()).toEqual({ ...post, title: 'New', content: 'New content' });
+    expect(nothing.json()).toEqual(edited);
 
-    expect((await getPost(post.id)).json()).toEqual({ ...post, title: 'New', content: 'New content' });
+    expect(await storedPost(post.id)).toEqual(edited);
   });
 
   it('clears the title with title: null', async () => {
@@ -415,7 +444,7 @@ describe('PATCH /api/posts/{post_id}', () => {
         loc,
       );
     }
-    expect((await getPost(post.id)).json()).toEqual(post);
+    expect(await storedPost(post.id)).toEqual(post);
   });
 });
 
@@ -431,7 +460,13 @@ describe('PUT /api/posts/{post_id}', () => {
       payload: { title: 'New', content: 'New content' },
     });
     expect(replaced.statusCode).toBe(200);
-    expect(replaced.json()).toEqual({ ...post, title: 'New', content: 'New content' });
+    expect(replaced.json()).toEqual({
+      ...post,
+      title: 'New',
+      slug: 'new',
+      content: 'New content',
+      excerpt: 'New content',
+    });
 
     const noTitle = await t.app.inject({
       method: 'PUT',
@@ -440,8 +475,16 @@ describe('PUT /api/posts/{post_id}', () => {
       payload: { content: 'Only content' },
     });
     expect(noTitle.statusCode).toBe(200);
-    expect(noTitle.json()).toEqual({ ...post, title: null, content: 'Only content' });
-    expect((await getPost(post.id)).json()).toEqual({ ...post, title: null, content: 'Only content' });
+    // Untitled, the slug comes from the first words.
+    const untitled = {
+      ...post,
+      title: null,
+      slug: 'only-content',
+      content: 'Only content',
+      excerpt: 'Only content',
+    };
+    expect(noTitle.json()).toEqual(untitled);
+    expect(await storedPost(post.id)).toEqual(untitled);
   });
 
   it('refuses a missing content with 422 and changes nothing', async () => {
@@ -454,7 +497,7 @@ describe('PUT /api/posts/{post_id}', () => {
       payload: { title: 'New' },
     });
     expectValidationError(response, ['body', 'content']);
-    expect((await getPost(post.id)).json()).toEqual(post);
+    expect(await storedPost(post.id)).toEqual(post);
   });
 });
 
@@ -499,7 +542,7 @@ describe('ownership and missing posts', () => {
     expect(del.statusCode).toBe(403);
     expect(del.json()).toEqual({ detail: 'Not authorized to delete this post' });
 
-    expect((await getPost(post.id)).json()).toEqual(post);
+    expect(await storedPost(post.id)).toEqual(post);
   });
 
   it('gives 404 Post not found for a missing post, before any 403', async () => {

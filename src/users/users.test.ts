@@ -753,6 +753,12 @@ describe('GET /api/users/{user_id}/posts', () => {
       likes: 0,
       comments: 0,
       author: { id: author.id, username: 'writer', image_file: null, image_path: DEFAULT_AVATAR },
+      slug: 'title-3',
+      description: null,
+      excerpt: 'post 3',
+      status: 'published',
+      publish_at: null,
+      reading_minutes: 1,
     });
 
     const first = (await t.app.inject(`/api/users/${author.id}/posts?limit=2`)).json<Page>();
