@@ -33,10 +33,16 @@ async function hotStatements(connection, values) {
     'feed total (counters)': [counters.byName, { name: 'posts' }],
     'content version (counters)': [counters.byName, { name: 'content_version' }],
     'post by id': [posts.byId, { id: postId }],
-    'user page 1': [posts.byAuthor.offset, { userId: author, skip: 0, limit: 10 }],
+    'user page 1': [posts.byAuthor.offset, { userId: author, status: 'published', skip: 0, limit: 10 }],
     'user page cursor': [
       posts.byAuthor.after,
-      { userId: author, afterDate: authorCursor.datePosted, afterId: authorCursor.id, limit: 11 },
+      {
+        userId: author,
+        status: 'published',
+        afterDate: authorCursor.datePosted,
+        afterId: authorCursor.id,
+        limit: 11,
+      },
     ],
     'user post_count': [users.postCount, { id: author }],
     'user by id (authentication)': [users.byId, { id: author }],

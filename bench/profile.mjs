@@ -23,6 +23,7 @@ import {
   migrate,
   seedDatabase,
 } from './seed.mjs';
+import { RENDERER_VERSION } from './articles.mjs';
 import { startApp, startFloor } from './servers.mjs';
 
 const args = process.argv.slice(2);
@@ -96,7 +97,7 @@ async function database() {
   console.log(`seeding ${NAME}`);
   const url = await createDatabase(serverUrl, NAME);
   await migrate(url);
-  await seedDatabase(url, { users: USERS, posts: POSTS, log: console.log });
+  await seedDatabase(url, { users: USERS, posts: POSTS, renderVersion: RENDERER_VERSION, log: console.log });
   return url;
 }
 
@@ -117,7 +118,7 @@ async function specFor(name, server, url) {
     case 'home':
       return { kind: 'get', path: '/' };
     case 'post-page':
-      return { kind: 'randomPath', prefix: '/posts/', min: 1, max: POSTS };
+      return { kind: 'randomPath', prefix: '/posts/', min: 1, max: POSTS, suffix: '/post' };
     case 'cursor-depth':
       return {
         kind: 'get',

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { cpuSeconds, median, round, rssMb, runLoad, sleep } from './lib.mjs';
 import { twelveMegapixelJpeg } from './picture.mjs';
+import { RENDERER_VERSION } from './articles.mjs';
 import { BENCH_PASSWORD, migrate, seedDatabase } from './seed.mjs';
 import { startApp } from './servers.mjs';
 
@@ -37,7 +38,7 @@ export async function replica({ settings, log }) {
   const apps = [];
   try {
     await migrate(primary.url);
-    await seedDatabase(primary.url, { users, posts });
+    await seedDatabase(primary.url, { users, posts, renderVersion: RENDERER_VERSION });
     standby = await startStandby(primary);
     const alone = await startApp({ name: 'app-primary-only', databaseUrl: primary.url, probe: false });
     apps.push(alone);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { RENDERER_VERSION, benchArticles } from './articles.mjs';
 import { BENCH, cpuSeconds, mean, median, round, rssMb, runLoad, sampleRss, sleep } from './lib.mjs';
 import { twelveMegapixelJpeg } from './picture.mjs';
 import { explainHotQueries } from './plans.mjs';
@@ -43,6 +44,9 @@ const settings = {
   reuse: env.BENCH_REUSE_DB === '1',
   only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : undefined,
 };
+
+// The oldest posts are Markdown articles (articles.mjs); as many plain posts after them are their control.
+const ARTICLE_POSTS = 20_000;
 
 const log = (...args) => console.log(...args);
 const runStarted = performance.now();
@@ -86,7 +90,15 @@ async function prepareDatabase(name, users, posts, comments) {
   const url = await createDatabase(settings.serverUrl, name);
   const started = performance.now();
   await migrate(url);
-  const timings = await seedDatabase(url, { users, posts, comments, log });
+  const articles = { ...benchArticles(), count: ARTICLE_POSTS };
+  const timings = await seedDatabase(url, {
+    users,
+    posts,
+    comments,
+    renderVersion: RENDERER_VERSION,
+    articles,
+    log,
+  });
   return { url, seeding: { ...timings, wallMs: Math.round(performance.now() - started) } };
 }
 
@@ -264,14 +276,20 @@ function scenarios(ctx) {
     },
     {
       id: 'post-by-id',
-      title: 'GET /posts/{random id} (page) and GET /api/posts/{random id}',
+      title: 'GET /posts/{random id}/{slug} (page) and GET /api/posts/{random id}',
       run: () =>
         alternate(
           [
             {
               label: 'app page',
               server: app,
-              spec: { kind: 'randomPath', prefix: '/posts/', min: 1, max: settings.posts },
+              spec: {
+                kind: 'randomPath',
+                prefix: '/posts/',
+                min: 2 * ARTICLE_POSTS + 1,
+                max: settings.posts,
+                suffix: '/post',
+              },
             },
             {
               label: 'app api',
@@ -281,6 +299,29 @@ function scenarios(ctx) {
           ],
           { rounds: 1 },
         ),
+    },
+    {
+      id: 'article',
+      title: `GET /posts/{id}/{slug}: a Markdown article vs a plain post (random among ${ARTICLE_POSTS.toLocaleString('en')} of each)`,
+      run: () =>
+        alternate([
+          {
+            label: 'markdown',
+            server: app,
+            spec: { kind: 'randomPath', prefix: '/posts/', min: 1, max: ARTICLE_POSTS, suffix: '/post' },
+          },
+          {
+            label: 'plain',
+            server: app,
+            spec: {
+              kind: 'randomPath',
+              prefix: '/posts/',
+              min: ARTICLE_POSTS + 1,
+              max: 2 * ARTICLE_POSTS,
+              suffix: '/post',
+            },
+          },
+        ]),
     },
     {
       id: 'cursor-depth',
@@ -507,6 +548,15 @@ function targets(results) {
     add('GET /api/posts: 304 vs 200 throughput', c['app 304'].rps / c['app 200'].rps, 2, 'higher', 'x');
   }
   if (s.home) add('GET /: throughput vs floor', s.home.app.rps / s.home.floor.rps, 0.6, 'higher', 'x');
+  if (s.article) {
+    add(
+      'Markdown article page vs plain post page: throughput',
+      s.article.markdown.rps / s.article.plain.rps,
+      0.9,
+      'higher',
+      'x',
+    );
+  }
   if (s['home-304']) {
     const c = s['home-304'];
     add('GET /: 304 vs 200 throughput', c['app 304'].rps / c['app 200'].rps, 2, 'higher', 'x');

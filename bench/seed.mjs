@@ -98,7 +98,9 @@ const TITLES = [
  * ten missing) and contents of realistic lengths (mostly 80-2,000 characters, one in twenty up to
  * 8,000), and `comments` comments: a tenth of them on the newest post (a thread to page through at
  * depth), the rest on random posts, newest post last. Then the totals the triggers keep are made right,
- * and the tables are vacuumed and analyzed.
+ * and the tables are vacuumed and analyzed. Posts carry their rendering at `renderVersion` (the app's
+ * RENDERER_VERSION), so that no re-rendering job runs during the measurements; `articles`
+ * (`{markdown, html, count}`) turns the `count` oldest posts into Markdown articles.
  *
  * `method`:
  *   'bulk'     (default) inserts the posts with `session_replication_role = replica` (no trigger, no
@@ -107,7 +109,11 @@ const TITLES = [
  *   'triggers' inserts with every trigger on (the statement-level counter triggers handle the bulk
  *              insert; the foreign-key trigger checks each row).
  */
-export async function seedDatabase(url, { users, posts, comments = 0, method = 'bulk', log = () => {} }) {
+export async function seedDatabase(
+  url,
+  { users, posts, comments = 0, method = 'bulk', renderVersion, articles, log = () => {} },
+) {
+  if (!Number.isInteger(renderVersion)) throw new Error('seedDatabase needs the renderer version');
   const hashed = await benchPasswordHash();
   const timings = {};
   const step = async (client, name, text, values) => {
@@ -130,20 +136,40 @@ export async function seedDatabase(url, { users, posts, comments = 0, method = '
       [hashed, users],
     );
     if (method === 'bulk') await client.query('SET session_replication_role = replica');
+    // Plain-text posts as the writing migration left the original's: one paragraph, rendered already.
     await step(
       client,
       'posts',
-      `INSERT INTO posts (title, content, user_id, date_posted)
-       SELECT CASE WHEN random() < 0.1 THEN NULL
-                   ELSE ($1::text[])[1 + floor(random() * array_length($1::text[], 1))::int] || ' #' || i END,
-              substr($2, 1 + floor(random() * 900)::int,
-                     CASE WHEN random() < 0.05 THEN 2000 + floor(random() * 6000)::int
-                          ELSE 80 + floor(random() ^ 2 * 1920)::int END),
-              1 + floor(random() ^ 2 * $4)::int,
-              now() - ($3 - i) * interval '90 seconds' - floor(random() * 60000)::int * interval '1 millisecond'
-       FROM generate_series(1, $3::int) AS i`,
-      [TITLES, LONG_CORPUS, posts, users],
+      `INSERT INTO posts (title, content, user_id, date_posted, content_html, excerpt, reading_minutes,
+                          render_version)
+       SELECT title, content, user_id, date_posted,
+              '<p>' || replace(replace(replace(content, '&', '&amp;'), '<', '&lt;'), '>', '&gt;') || '</p>',
+              left(content, 200), greatest(1, length(content) / 1300), $5
+       FROM (SELECT CASE WHEN random() < 0.1 THEN NULL
+                         ELSE ($1::text[])[1 + floor(random() * array_length($1::text[], 1))::int] || ' #' || i
+                    END AS title,
+                    substr($2, 1 + floor(random() * 900)::int,
+                           CASE WHEN random() < 0.05 THEN 2000 + floor(random() * 6000)::int
+                                ELSE 80 + floor(random() ^ 2 * 1920)::int END) AS content,
+                    1 + floor(random() ^ 2 * $4)::int AS user_id,
+                    now() - ($3 - i) * interval '90 seconds'
+                      - floor(random() * 60000)::int * interval '1 millisecond' AS date_posted
+             FROM generate_series(1, $3::int) AS i) AS generated`,
+      [TITLES, LONG_CORPUS, posts, users, renderVersion],
     );
+    if (articles) {
+      // The oldest posts become Markdown articles (headings, lists, code, links), rendered by the app's
+      // own renderer (given by the caller) and spread over them.
+      await step(
+        client,
+        'articles',
+        `UPDATE posts SET content = ($1::text[])[1 + id % array_length($1::text[], 1)],
+                          content_html = ($2::text[])[1 + id % array_length($2::text[], 1)],
+                          reading_minutes = 4
+         WHERE id <= $3`,
+        [articles.markdown, articles.html, articles.count],
+      );
+    }
     if (comments > 0) {
       // The hot thread is the newest post's: a tenth of all comments, in the order they were written.
       const hot = Math.floor(comments / 10);
@@ -274,7 +300,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const url = await createDatabase(serverUrl, name);
       await migrate(url);
       console.log(`${method}: ${users} users, ${posts} posts`);
-      const timings = await seedDatabase(url, { users, posts, method, log: console.log });
+      // Only the totals are compared here; no app reads these posts.
+      const timings = await seedDatabase(url, { users, posts, method, renderVersion: 0, log: console.log });
       console.log(`${method}: total ${timings.total} ms`);
     } finally {
       await dropDatabase(serverUrl, name);
