@@ -1,5 +1,6 @@
 // The browser suite's tools: the real app listening on loopback, Debian's Chromium, and a watch on each
 // page that fails a test on any console error or warning, page error, CSP violation or dialog.
+import { AxeBuilder } from '@axe-core/playwright';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -257,4 +258,17 @@ export async function logInThroughPage(tab: Tab, email: string, password: string
     tab.page.getByRole('button', { name: 'Log in' }).click(),
   ]);
   await expect.poll(() => tab.page.locator('#navUsername').textContent()).toBe(username);
+}
+
+/** Serious and critical violations only, as readable lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // Every rule runs; only the violations are collected (the passes are many and slow to gather).
+  const results = await new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) =>
+      violation.nodes.map(
+        (node) => `${violation.id} (${violation.impact}) at ${node.target.join(' ')}: ${node.failureSummary}`,
+      ),
+    );
 }

@@ -29,7 +29,7 @@ beforeEach(async () => {
 });
 
 describe('writing a post', () => {
-  it('registers, logs in, publishes from the New Post modal, edits and deletes the post', async () => {
+  it('registers, logs in, publishes from the editor, edits and deletes the post', async () => {
     const tab = await openTab(browser, site);
     const { page } = tab;
 
@@ -56,52 +56,57 @@ describe('writing a post', () => {
     expect(await page.getByRole('link', { name: 'Login' }).isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Logout' }).isVisible()).toBe(true);
 
-    await page.getByRole('button', { name: 'New Post' }).click();
-    await page.locator('#newPostModal').waitFor({ state: 'visible' });
-    await page.locator('#newPostTitleInput').fill('Notes on the engine');
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/editor'),
+      page.getByRole('link', { name: 'New Post' }).click(),
+    ]);
+    await page.locator('#editorForm').waitFor({ state: 'visible' });
+    await page.locator('#titleInput').fill('Notes on the engine');
     await page
-      .locator('#newPostContentInput')
+      .locator('#contentInput')
       .fill('It weaves algebraic patterns\njust as the loom weaves flowers.');
     await Promise.all([
-      page.waitForURL(/\/posts\/\d+$/),
-      page.getByRole('button', { name: 'Publish' }).click(),
+      page.waitForURL(/\/posts\/\d+\/notes-on-the-engine$/),
+      page.getByRole('button', { name: 'Publish now' }).click(),
     ]);
-    const postId = Number(new URL(page.url()).pathname.split('/').pop());
+    const postId = Number(new URL(page.url()).pathname.split('/')[2]);
     expect(await page.locator('h1.post-title').textContent()).toBe('Notes on the engine');
+    expect(await page.locator('.article-content').innerHTML()).toBe(
+      '<p>It weaves algebraic patterns<br>\njust as the loom weaves flowers.</p>\n',
+    );
 
     await tab.visit('/');
     expect(await listedPostIds(page)).toEqual([postId]);
     const card = page.locator(`#postList [data-post-id="${postId}"]`);
     expect(await card.locator('.post-title').textContent()).toBe('Notes on the engine');
     expect(await card.locator('.author-link').textContent()).toBe('Ada Lovelace');
-    expect(await card.locator('.post-content').textContent()).toBe(
-      'It weaves algebraic patterns\njust as the loom weaves flowers.',
+    expect(await card.locator('.post-excerpt').textContent()).toBe(
+      'It weaves algebraic patterns just as the loom weaves flowers.',
     );
 
     await tab.visit(`/posts/${postId}`);
+    expect(new URL(page.url()).pathname).toBe(`/posts/${postId}/notes-on-the-engine`);
     await page.locator('#ownerControls').waitFor({ state: 'visible' });
-    await page.locator('#ownerControls').getByRole('button', { name: 'Edit' }).click();
-    await page.locator('#editPostModal').waitFor({ state: 'visible' });
-    expect(await page.locator('#editPostTitleInput').inputValue()).toBe('Notes on the engine');
-    expect(await page.locator('#editPostContentInput').inputValue()).toBe(
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === `/editor/${postId}`),
+      page.locator('#ownerControls').getByRole('link', { name: 'Edit' }).click(),
+    ]);
+    await page.locator('#editorForm').waitFor({ state: 'visible' });
+    expect(await page.locator('#titleInput').inputValue()).toBe('Notes on the engine');
+    expect(await page.locator('#contentInput').inputValue()).toBe(
       'It weaves algebraic patterns\njust as the loom weaves flowers.',
     );
-    await page.locator('#editPostTitleInput').fill('Notes on the Analytical Engine');
-    await page.locator('#editPostContentInput').fill('Revised: it weaves algebraic patterns.');
-    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Save' }).click()]);
+    await page.locator('#titleInput').fill('Notes on the Analytical Engine');
+    await page.locator('#contentInput').fill('Revised: it weaves *algebraic* patterns.');
+    await Promise.all([
+      page.waitForURL(/\/posts\/\d+\/notes-on-the-analytical-engine$/),
+      page.getByRole('button', { name: 'Update' }).click(),
+    ]);
     expect(await page.locator('h1.post-title').textContent()).toBe('Notes on the Analytical Engine');
-    expect(await page.locator('#post .post-content').textContent()).toBe(
-      'Revised: it weaves algebraic patterns.',
+    expect(await page.locator('#post .article-content').innerHTML()).toBe(
+      '<p>Revised: it weaves <em>algebraic</em> patterns.</p>\n',
     );
     await tab.watch.expectClean();
-
-    // Reopened, the edit form shows the post as it is now.
-    await page.locator('#ownerControls').waitFor({ state: 'visible' });
-    await page.locator('#ownerControls').getByRole('button', { name: 'Edit' }).click();
-    await page.locator('#editPostModal').waitFor({ state: 'visible' });
-    expect(await page.locator('#editPostTitleInput').inputValue()).toBe('Notes on the Analytical Engine');
-    await page.locator('#editPostModal').getByRole('button', { name: 'Cancel' }).click();
-    await page.locator('#editPostModal').waitFor({ state: 'hidden' });
 
     await page.locator('#ownerControls').getByRole('button', { name: 'Delete' }).click();
     await page.locator('#deletePostModal').waitFor({ state: 'visible' });
@@ -140,11 +145,13 @@ describe('writing a post', () => {
     const signedOut = await openTab(browser, site);
     await signedOut.visit(`/posts/${postId}`);
     expect(await signedOut.page.locator('#ownerControls').isHidden()).toBe(true);
-    expect(await signedOut.page.getByRole('button', { name: 'New Post' }).isVisible()).toBe(false);
-    expect(await signedOut.page.getByRole('link', { name: 'Log in' }).isVisible()).toBe(true);
+    expect(await signedOut.page.getByRole('link', { name: 'New Post' }).isVisible()).toBe(false);
+    expect(await signedOut.page.locator('#post').getByRole('link', { name: 'Log in' }).isVisible()).toBe(
+      true,
+    );
     await signedOut.close();
 
-    // A token that is no longer good: the page discards it, and New Post leads to the login page.
+    // A token that is no longer good: the page discards it, and the editor leads to the login page.
     const stale = await openTab(browser, site, { token: 'not-a-token' });
     await stale.visit('/', {
       consoleErrors: [/Failed to load resource: the server responded with a status of 401/],
@@ -155,7 +162,7 @@ describe('writing a post', () => {
     expect(await stale.page.evaluate(() => localStorage.getItem('access_token'))).toBeNull();
     await Promise.all([
       stale.page.waitForURL((url) => url.pathname === '/login'),
-      stale.page.evaluate(() => document.querySelector<HTMLElement>('[data-action="new-post"]')!.click()),
+      stale.page.evaluate(() => document.querySelector<HTMLElement>('a[href="/editor"]')!.click()),
     ]);
     await stale.close();
   });
@@ -258,6 +265,8 @@ describe('hostile text', () => {
     const evilName = '"><script>alert(1)</script>';
     const evilTitle = '<img src=x onerror=alert(1)>';
     const evilContent = '</p><script>alert(2)</script><b onmouseover="alert(3)">bold</b> & &amp;';
+    // Markdown shows raw HTML as text and reads `&amp;` as the entity it is.
+    const evilText = '</p><script>alert(2)</script><b onmouseover="alert(3)">bold</b> & &';
     const evil = await signUp(site.app, { username: evilName, email: 'evil@example.com' });
     const filler = await signUp(site.app, { username: 'filler' });
     // One hostile post on the second page of the feed (drawn by the browser), one on the first
@@ -274,7 +283,7 @@ describe('hostile text', () => {
       const card = page.locator(`[data-post-id="${postId}"]`).first();
       expect(await card.locator('.post-title a').textContent()).toBe(evilTitle);
       expect(await card.locator('.author-link').textContent()).toBe(evilName);
-      expect(await card.locator('.post-content').textContent()).toBe(evilContent);
+      expect(await card.locator('.post-excerpt').textContent()).toBe(evilText);
     };
     const expectNothingInjected = async () => {
       expect(
@@ -296,16 +305,21 @@ describe('hostile text', () => {
     await expectNothingInjected();
 
     await tab.visit(`/posts/${older}`);
-    await expectLiteral(older);
+    expect(await page.locator('h1.post-title').textContent()).toBe(evilTitle);
+    expect(await page.locator('#post .author-link').textContent()).toBe(evilName);
+    expect(await page.locator('.article-content').textContent()).toBe(`${evilText}\n`);
     expect(await page.title()).toBe(`${evilTitle} · Blog`);
     expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe(evilTitle);
-    expect(await page.locator('meta[name="description"]').getAttribute('content')).toBe(evilContent);
-    expect(await page.locator('meta[property="og:description"]').getAttribute('content')).toBe(evilContent);
-    await page.locator('#ownerControls').waitFor({ state: 'visible' });
-    await page.locator('#ownerControls').getByRole('button', { name: 'Edit' }).click();
-    await page.locator('#editPostModal').waitFor({ state: 'visible' });
-    expect(await page.locator('#editPostTitleInput').inputValue()).toBe(evilTitle);
-    expect(await page.locator('#editPostContentInput').inputValue()).toBe(evilContent);
+    expect(await page.locator('meta[name="description"]').getAttribute('content')).toBe(evilText);
+    expect(await page.locator('meta[property="og:description"]').getAttribute('content')).toBe(evilText);
+    await expectNothingInjected();
+
+    // The editor shows the Markdown as written, and its preview (wide window: beside it) as text.
+    await tab.visit(`/editor/${older}`);
+    await page.locator('#editorForm').waitFor({ state: 'visible' });
+    expect(await page.locator('#titleInput').inputValue()).toBe(evilTitle);
+    expect(await page.locator('#contentInput').inputValue()).toBe(evilContent);
+    await expect.poll(() => page.locator('#previewContent').textContent()).toBe(`${evilText}\n`);
     await expectNothingInjected();
 
     await tab.visit(`/users/${evil.id}/posts`);

@@ -1,11 +1,11 @@
 // The theme menu, and axe-core's accessibility rules on every kind of page in both themes.
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPost,
   launchBrowser,
   openTab,
+  seriousViolations,
   signUp,
   startSite,
   type Site,
@@ -104,17 +104,21 @@ describe('on a phone', () => {
     await page.locator('#navUsername').waitFor({ state: 'visible' });
     expect(await page.locator('#navUsername').textContent()).toBe('On the go');
 
-    await page.getByRole('button', { name: 'New Post' }).click();
-    await page.locator('#newPostModal').waitFor({ state: 'visible' });
+    await tab.visit(`/posts/${postId}`);
+    expect(await fitsTheWidth()).toBe(true);
+    await page.locator('#ownerControls').waitFor({ state: 'visible' });
+    await page.locator('#ownerControls').getByRole('button', { name: 'Delete' }).click();
+    await page.locator('#deletePostModal').waitFor({ state: 'visible' });
     await expect
       .poll(() =>
-        page.evaluate(() => document.getElementById('newPostModal')!.contains(document.activeElement)),
+        page.evaluate(() => document.getElementById('deletePostModal')!.contains(document.activeElement)),
       )
       .toBe(true);
     await page.keyboard.press('Escape');
-    await page.locator('#newPostModal').waitFor({ state: 'hidden' });
+    await page.locator('#deletePostModal').waitFor({ state: 'hidden' });
 
-    await tab.visit(`/posts/${postId}`);
+    await tab.visit('/editor');
+    await page.locator('#editorForm').waitFor({ state: 'visible' });
     expect(await fitsTheWidth()).toBe(true);
     await tab.visit('/account');
     await page.locator('#account').waitFor({ state: 'visible' });
@@ -145,20 +149,6 @@ describe('accessibility', () => {
       content: 'Check the numbers twice.\nThen check them again.',
     });
   });
-
-  /** Serious and critical violations only, as readable lines. */
-  async function seriousViolations(page: Page): Promise<string[]> {
-    // Every rule runs; only the violations are collected (the passes are many and slow to gather).
-    const results = await new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).analyze();
-    return results.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .flatMap((violation) =>
-        violation.nodes.map(
-          (node) =>
-            `${violation.id} (${violation.impact}) at ${node.target.join(' ')}: ${node.failureSummary}`,
-        ),
-      );
-  }
 
   for (const colour of ['light', 'dark'] as const) {
     it(`finds no serious violation on any page in the ${colour} theme`, async () => {
@@ -194,6 +184,13 @@ describe('accessibility', () => {
       await member.visit('/');
       await expect.poll(() => member.page.locator('#navUsername').textContent()).toBe(author.username);
       found['signed in /'] = await seriousViolations(member.page);
+      await member.visit(`/editor/${postId}`);
+      await member.page.locator('#editorForm').waitFor({ state: 'visible' });
+      await expect.poll(() => member.page.locator('#previewContent').textContent()).not.toBe('');
+      found['signed in /editor'] = await seriousViolations(member.page);
+      await member.visit('/drafts');
+      await member.page.locator('#drafts').waitFor({ state: 'visible' });
+      found['signed in /drafts'] = await seriousViolations(member.page);
       await member.close();
 
       expect(Object.entries(found).filter(([, violations]) => violations.length > 0)).toEqual([]);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTestApp, signUp, type TestApp, type TestUser } from './support/index.js';
+import { createTestApp, postPagePath, signUp, type TestApp, type TestUser } from './support/index.js';
 
 describe('caching for a CDN', () => {
   let t: TestApp;
   let author: TestUser;
   let postId: number;
+  let postUrl: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -20,9 +21,10 @@ describe('caching for a CDN', () => {
       payload: { title: 'Cached', content: 'x' },
     });
     postId = created.json<{ id: number }>().id;
+    postUrl = await postPagePath(t.app, postId);
   });
 
-  const pages = () => ['/', `/posts/${postId}`, `/users/${author.id}/posts`, '/feed.xml', '/sitemap.xml'];
+  const pages = () => ['/', postUrl, `/users/${author.id}/posts`, '/feed.xml', '/sitemap.xml'];
 
   /** The public reads of the API, the same for every visitor. */
   const apiReads = () => [
@@ -143,7 +145,6 @@ describe('caching for a CDN', () => {
 
   it('serves a kept page only while nothing changed: every write shows on the next visit', async () => {
     const show = async (url: string) => (await t.app.inject(url)).body;
-    const postUrl = `/posts/${postId}`;
     const userUrl = `/users/${author.id}/posts`;
     expect(await show('/')).toBe(await show('/'));
     await t.app.inject({
@@ -152,7 +153,12 @@ describe('caching for a CDN', () => {
       headers: author.headers,
       payload: { title: 'Edited title' },
     });
-    for (const url of ['/', postUrl, userUrl, '/feed.xml'])
+    // The new title makes a new slug: the old address leads to the new one.
+    const editedUrl = await postPagePath(t.app, postId);
+    expect(editedUrl).toBe(`/posts/${postId}/edited-title`);
+    const old = await t.app.inject(postUrl);
+    expect([old.statusCode, old.headers.location]).toEqual([301, editedUrl]);
+    for (const url of ['/', editedUrl, userUrl, '/feed.xml'])
       expect(await show(url), url).toContain('Edited title');
     await t.app.inject({
       method: 'PATCH',
@@ -160,10 +166,11 @@ describe('caching for a CDN', () => {
       headers: author.headers,
       payload: { username: 'newname' },
     });
-    for (const url of ['/', postUrl, userUrl, '/feed.xml']) expect(await show(url), url).toContain('newname');
+    for (const url of ['/', editedUrl, userUrl, '/feed.xml'])
+      expect(await show(url), url).toContain('newname');
     await t.app.inject({ method: 'DELETE', url: `/api/posts/${postId}`, headers: author.headers });
     expect(await show('/')).not.toContain('Edited title');
-    expect((await t.app.inject(postUrl)).statusCode).toBe(404);
+    expect((await t.app.inject(editedUrl)).statusCode).toBe(404);
   });
 
   it('keeps pages by path only where the query string does not matter', async () => {

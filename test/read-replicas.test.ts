@@ -52,7 +52,7 @@ describe.skipIf(!TEST_DATABASE_URL)('reads and replicas', () => {
       const byToken = await t.app.inject({ url: `/api/posts/${postId}`, headers: writer.headers });
       expect(byToken.statusCode).toBe(200);
       const byCookie = await t.app.inject({
-        url: `/posts/${postId}`,
+        url: `/posts/${postId}/${created.json<{ slug: string }>().slug}`,
         headers: { cookie: cookie.split(';')[0]! },
       });
       expect(byCookie.statusCode).toBe(200);

@@ -27,6 +27,7 @@ import {
   TEST_SECRET_KEY,
   createTestApp,
   logIn,
+  postPagePath,
   resetLinkIn,
   signUp,
   type App,
@@ -378,11 +379,11 @@ describe('stored XSS', () => {
 
     const pages: { url: string; shows: RegExp[] }[] = [
       { url: '/', shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
-      { url: `/posts/${postId}`, shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
+      { url: await postPagePath(t.app, postId), shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
       { url: `/users/${user.id}/posts`, shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
       { url: '/feed.xml', shows: [ESCAPED_USERNAME, ESCAPED_TITLE, ESCAPED_CONTENT] },
       // The sitemap lists addresses only: nothing of the user's text, raw or escaped.
-      { url: '/sitemap.xml', shows: [new RegExp(`/posts/${postId}<`)] },
+      { url: '/sitemap.xml', shows: [new RegExp(`/posts/${postId}/[a-z0-9-]+<`)] },
     ];
     for (const page of pages) {
       const response = await t.app.inject(page.url);

@@ -1,7 +1,14 @@
 // Comments (SPEC section 11): every route with every status it answers, the counts kept on posts, the
 // paging of a thread while comments arrive, and the section on the post's page.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPost, createTestApp, signUp, type TestApp, type TestUser } from '../../test/support/index.js';
+import {
+  createPost,
+  createTestApp,
+  postPagePath,
+  signUp,
+  type TestApp,
+  type TestUser,
+} from '../../test/support/index.js';
 import type { Comment, CommentPage } from './comments.schemas.js';
 
 const ISO_UTC_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -326,12 +333,13 @@ describe('comments and the rest', () => {
     const author = await signUp(t.app);
     const reader = await signUp(t.app);
     const postId = await createPost(t.app, author);
-    const before = await t.app.inject(`/posts/${postId}`);
+    const page = await postPagePath(t.app, postId);
+    const before = await t.app.inject(page);
     expect(before.body).toContain('No comments yet.');
     const etag = before.headers.etag as string;
 
     await comment(reader, postId, '<script>alert("hi")</script> Lovely post');
-    const after = await t.app.inject({ url: `/posts/${postId}`, headers: { 'if-none-match': etag } });
+    const after = await t.app.inject({ url: page, headers: { 'if-none-match': etag } });
     expect(after.statusCode, 'a cached page does not hide the new comment').toBe(200);
     expect(after.body).toMatch(
       /&lt;script(&gt;|>)alert\((&#34;|&quot;)hi(&#34;|&quot;)\)&lt;\/script(&gt;|>) Lovely post/,

@@ -17,6 +17,8 @@ export interface Config {
   s3: S3Config | undefined;
   mail: MailConfig;
   frontendUrl: string;
+  /** The site's identity: the navbar, page titles, the home page's header, feeds and the manifest. */
+  site: { name: string; description: string };
   postsPerPage: number;
   maxUploadSizeBytes: number;
   /** Images are made in a child process (the default), or in the server's own. */
@@ -145,6 +147,10 @@ export function loadConfig(env: Env = process.env): Config {
       /\/+$/,
       '',
     ),
+    site: {
+      name: read.string('SITE_NAME') ?? 'Blog',
+      description: read.string('SITE_DESCRIPTION') ?? 'Stories, notes and ideas from our writers.',
+    },
     postsPerPage: read.integer('POSTS_PER_PAGE', 10, { min: 1, max: 100 }),
     maxUploadSizeBytes: read.integer('MAX_UPLOAD_SIZE_BYTES', 5 * 1024 * 1024, { min: 1024 }),
     imageWorker: read.boolean('IMAGE_WORKER', true),

@@ -24,7 +24,6 @@ import { createStorage } from './storage/create-storage.js';
 import { LocalDiskStorage } from './storage/local-disk-storage.js';
 import type { Storage } from './storage/storage.js';
 import web from './web/index.js';
-import { SITE_NAME } from './web/assets.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,7 +110,7 @@ export default fp(
     await app.register(staticFiles, {
       mediaFolder: storage instanceof LocalDiskStorage ? storage.root : undefined,
     });
-    await app.register(web, { siteName: SITE_NAME });
+    await app.register(web, { site: config.site });
     await app.register(errorHandling);
     await app.register(bodyParsers);
     await app.register(openApi);

@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin';
-import { asset } from '../platform/web/assets.js';
 import { createMarkdownRenderer } from './markdown.js';
-import postsPages, { PostFormModal, type PostSection } from './posts.pages.js';
+import postsPages, { type PostSection } from './posts.pages.js';
 import { PostsRepository } from './posts.repository.js';
 import postsRoutes from './posts.routes.js';
 import { PostsService } from './posts.service.js';
+import writingPages from './writing.pages.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +14,7 @@ declare module 'fastify' {
   }
 }
 
-/** Posts and likes: `/api/posts`, a user's posts, the feed, post and user pages, and New Post. */
+/** Posts and likes: `/api/posts`, a user's posts, the feed, post and user pages, the editor and My drafts. */
 export default fp(
   async function posts(app) {
     const renderer = createMarkdownRenderer({ ownMediaPrefix: app.mediaService.publicPrefix });
@@ -30,17 +30,15 @@ export default fp(
     app.addHook('onReady', () => postsService.queueLeftoverWork());
     app.describeApiTag('posts', 'Posts and likes');
 
-    // New Post is a dialog of every page, opened from the navbar.
     app.siteLayout.addSignedInNav(
-      <button type="button" class="btn btn-link nav-link" data-action="new-post">
+      <a class="nav-link" href="/editor">
         New Post
-      </button>,
+      </a>,
     );
-    app.siteLayout.addToEveryPage(
-      <>
-        <PostFormModal id="newPostModal" title="New Post" submitLabel="Publish" />
-        <script type="module" src={asset('js/posts/new-post.js')}></script>
-      </>,
+    app.siteLayout.addSignedInNav(
+      <a class="nav-link" href="/drafts">
+        My drafts
+      </a>,
     );
 
     const sections: PostSection[] = [];
@@ -48,6 +46,7 @@ export default fp(
 
     await app.register(postsRoutes, { prefix: '/api' });
     await app.register(postsPages, { sections });
+    await app.register(writingPages);
   },
   { name: 'posts', dependencies: ['users', 'auth', 'media'] },
 );

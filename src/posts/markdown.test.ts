@@ -39,8 +39,8 @@ describe('Markdown', () => {
     expect(out).toContain('<ol>');
     expect(out).toMatch(/<li class="task-list-item"><input type="checkbox" disabled \/> to do<\/li>/);
     expect(out).toMatch(/<li class="task-list-item"><input type="checkbox" disabled checked \/> done<\/li>/);
-    expect(out).toContain('<th style="text-align:left">Left</th>');
-    expect(out).toContain('<td style="text-align:right">1</td>');
+    expect(out).toContain('<th class="align-left">Left</th>');
+    expect(out).toContain('<td class="align-right">1</td>');
     expect(out).toContain(
       '<a href="https://example.com" rel="nofollow ugc noopener">https://example.com</a>',
     );

@@ -1,20 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError } from '../platform/errors.js';
-import {
-  AuthorLine,
-  Avatar,
-  ConfirmModal,
-  DismissButton,
-  Field,
-  Modal,
-  PagedList,
-} from '../platform/web/components.js';
+import { Avatar, ConfirmModal, PagedList } from '../platform/web/components.js';
+import { formatPostDate } from '../platform/web/dates.js';
 import type { PageDocument } from '../platform/web/layout.js';
 import { attributeText } from '../platform/web/render.js';
 import type { UserPublic } from '../users/users.schemas.js';
-import { TITLE_MAX_LENGTH } from './limits.js';
-import type { Post, PostPage } from './posts.schemas.js';
+import { commentCount, postPath, readingTime } from './links.js';
+import type { Post, PostDetail, PostPage } from './posts.schemas.js';
 
 // Ids in page paths must be whole numbers; anything else is simply a page that does not exist (404).
 const ID = '(^\\d{1,10}$)';
@@ -23,27 +16,37 @@ const ID = '(^\\d{1,10}$)';
  * A part of a post's page that another feature draws below the post, from the post as the API shows
  * it (comments, say). It may bring its own browser module as a `<script type="module">`.
  */
-export type PostSection = (post: Post) => Promise<JSX.Element>;
+export type PostSection = (post: PostDetail) => Promise<JSX.Element>;
 
 /** The pages of posts: the feed, a post, a user's posts. They read through the same service as the API. */
 const postsPages: FastifyPluginAsyncTypebox<{ sections: PostSection[] }> = async (app, { sections }) => {
   const { postsService, usersService, config } = app;
   const firstPage = { skip: 0, limit: config.postsPerPage };
   const cached = { pageCache: 'rendered' as const };
+  const postParams = Type.Object({ post_id: Type.Integer() });
 
   for (const url of ['/', '/site/posts']) {
     app.get(url, { schema: { hide: true }, config: cached }, async (_request, reply) =>
-      reply.page(feedPage(await postsService.page(firstPage))),
+      reply.page(feedPage(config.site, await postsService.page(firstPage))),
     );
   }
 
+  // The page of a post lives at its canonical address; its bare id and any outdated slug lead there.
+  app.get(`/posts/:post_id${ID}`, { schema: { hide: true, params: postParams } }, async (request, reply) =>
+    reply.redirect(postPath(await postsService.get(request.params.post_id)), 301),
+  );
+
   app.get(
-    `/posts/:post_id${ID}`,
-    { schema: { hide: true, params: Type.Object({ post_id: Type.Integer() }) }, config: cached },
+    `/posts/:post_id${ID}/:slug`,
+    {
+      schema: { hide: true, params: Type.Object({ post_id: Type.Integer(), slug: Type.String() }) },
+      config: cached,
+    },
     async (request, reply) => {
       const post = await postsService.get(request.params.post_id);
+      if (post.slug !== request.params.slug) return reply.redirect(postPath(post), 301);
       const below = await Promise.all(sections.map((section) => section(post)));
-      return reply.page(postPage(post, `${config.frontendUrl}/posts/${post.id}`, below));
+      return reply.page(postPage(post, `${config.frontendUrl}${postPath(post)}`, below));
     },
   );
 
@@ -64,38 +67,75 @@ const postsPages: FastifyPluginAsyncTypebox<{ sections: PostSection[] }> = async
 
 export default postsPages;
 
-/** One post in a list or on its page. `browser/post-card.ts` builds the same markup in the browser. */
-export function PostCard({ post, headingLevel = 2 }: { post: Post; headingLevel?: 1 | 2 }) {
-  const href = `/posts/${post.id}`;
+/**
+ * One post in a list: its author, date and reading time, title, excerpt and "Read more".
+ * `browser/post-card.ts` builds the same markup in the browser.
+ */
+export function PostCard({ post }: { post: Post }) {
+  const href = postPath(post);
+  const name = post.title ?? `the post by ${post.author.username}`;
   return (
     <article class="card post-card mb-3" data-post-id={String(post.id)}>
-      <div class="card-body d-flex gap-3">
-        <Avatar src={post.author.image_path} />
-        <div class="flex-grow-1 min-w-0">
-          <AuthorLine author={post.author} date={post.date_posted} href={href} />
-          {post.title !== null && <PostTitle title={post.title} href={href} level={headingLevel} />}
-          <p class="post-content mb-0" safe>
-            {post.content}
-          </p>
-          <a class="comment-count small text-body-secondary" href={`${href}#comments`} safe>
+      <div class="card-body">
+        <PostByline post={post} href={href} />
+        {post.title !== null && (
+          <h2 class="h5 post-title">
+            <a class="link-body-emphasis text-decoration-none" href={href} safe>
+              {post.title}
+            </a>
+          </h2>
+        )}
+        <p class="post-excerpt mb-2" safe>
+          {post.excerpt}
+        </p>
+        <p class="small mb-0 d-flex flex-wrap gap-3">
+          <a class="read-more" href={href}>
+            Read more<span class="visually-hidden" safe>{` of ${name}`}</span>
+          </a>
+          <a class="comment-count text-body-secondary" href={`${href}#comments`} safe>
             {commentCount(post.comments)}
           </a>
-        </div>
+        </p>
       </div>
     </article>
   );
 }
 
-export const commentCount = (count: number) => `${count} ${count === 1 ? 'comment' : 'comments'}`;
-
-function PostTitle({ title, href, level }: { title: string; href: string; level: 1 | 2 }) {
-  const link = (
-    <a class="link-body-emphasis text-decoration-none" href={href} safe>
-      {title}
-    </a>
+/** Avatar, author, date and reading time, above a post in a list. */
+function PostByline({ post, href }: { post: Post; href: string }) {
+  return (
+    <div class="post-byline d-flex align-items-center gap-2 mb-2">
+      <Avatar src={post.author.image_path} size={32} />
+      <p class="small text-body-secondary mb-0 min-w-0">
+        <AuthorLink author={post.author} />
+        {' · '}
+        <a class="post-date text-body-secondary" href={href}>
+          <PostDate date={post.date_posted} />
+        </a>
+        {' · '}
+        <ReadingTime minutes={post.reading_minutes} />
+      </p>
+    </div>
   );
-  return level === 1 ? <h1 class="h3 post-title">{link}</h1> : <h2 class="h5 post-title">{link}</h2>;
 }
+
+const AuthorLink = ({ author }: { author: UserPublic }) => (
+  <a class="author-link fw-semibold" href={`/users/${author.id}/posts`} safe>
+    {author.username}
+  </a>
+);
+
+const PostDate = ({ date }: { date: string }) => (
+  <time datetime={date} safe>
+    {formatPostDate(date)}
+  </time>
+);
+
+const ReadingTime = ({ minutes }: { minutes: number }) => (
+  <span class="reading-time" safe>
+    {readingTime(minutes)}
+  </span>
+);
 
 /** A list of posts that the browser continues (Load More, or scrolling on a user's page). */
 function PostList({ page, source, emptyMessage }: { page: PostPage; source: string; emptyMessage: string }) {
@@ -118,17 +158,25 @@ function PostList({ page, source, emptyMessage }: { page: PostPage; source: stri
   );
 }
 
-/** The home page: the first page on the server, then "Load More" in the browser. */
-export function feedPage(page: PostPage): PageDocument {
+/** The home page: the site's header, the first page on the server, then "Load More" in the browser. */
+export function feedPage(site: { name: string; description: string }, page: PostPage): PageDocument {
   return {
-    title: 'Home',
+    title: site.name,
     script: 'posts/home',
-    description: 'The latest posts.',
+    description: site.description,
     body: (
-      <>
-        <h1 class="h3 mb-4">Latest posts</h1>
+      <div class="reading-column">
+        <header class="site-header mb-4 pb-3 border-bottom">
+          <h1 class="site-title" safe>
+            {site.name}
+          </h1>
+          <p class="site-description lead mb-0" safe>
+            {site.description}
+          </p>
+        </header>
+        <h2 class="section-heading mb-3">Latest posts</h2>
         <PostList page={page} source="/api/posts" emptyMessage="No posts yet. Be the first to write one!" />
-      </>
+      </div>
     ),
   };
 }
@@ -139,10 +187,10 @@ export function userPostsPage(user: UserPublic, page: PostPage): PageDocument {
     title: `Posts by ${user.username}`,
     script: 'posts/user-posts',
     body: (
-      <>
-        <div class="d-flex align-items-center gap-3 mb-4">
+      <div class="reading-column">
+        <div class="d-flex align-items-center gap-3 mb-4 min-w-0">
           <Avatar src={user.image_path} size={64} />
-          <h1 class="h3 mb-0" safe>
+          <h1 class="h3 mb-0 min-w-0 text-break" safe>
             {`Posts by ${user.username}`}
           </h1>
           <span class="badge text-bg-secondary" safe>
@@ -151,24 +199,62 @@ export function userPostsPage(user: UserPublic, page: PostPage): PageDocument {
         </div>
         <PostList page={page} source={`/api/users/${user.id}/posts`} emptyMessage="No posts yet." />
         <div id="scrollSentinel" aria-hidden="true"></div>
-      </>
+      </div>
     ),
   };
 }
 
-export function postPage(post: Post, url: string, sections: JSX.Element[] = []): PageDocument {
+/**
+ * A post's page, read like an article: title, subtitle, author line, the rendered content at a
+ * readable measure, then likes, the author's controls and what other features add (comments).
+ */
+export function postPage(post: PostDetail, url: string, sections: JSX.Element[] = []): PageDocument {
   const title = post.title ?? `Post by ${post.author.username}`;
-  const description = post.content.length > 200 ? `${post.content.slice(0, 197)}...` : post.content;
+  // Made by the Markdown renderer and its allowlist when the post was written (markdown.ts).
+  const safeContent = post.content_html;
   return {
     title,
     script: 'posts/post',
-    description,
-    meta: <SocialMeta title={title} description={description} url={url} image={post.author.image_path} />,
+    description: post.excerpt,
+    meta: <SocialMeta title={title} description={post.excerpt} url={url} image={post.author.image_path} />,
     body: (
       <>
-        <div id="post" data-post-id={String(post.id)} data-author-id={String(post.author.id)}>
-          <PostCard post={post} headingLevel={1} />
-          <div class="d-flex flex-wrap gap-2 align-items-center">
+        <article
+          id="post"
+          class="article"
+          data-post-id={String(post.id)}
+          data-author-id={String(post.author.id)}
+        >
+          <header class="article-header">
+            {post.title !== null && (
+              <h1 class="article-title post-title" safe>
+                {post.title}
+              </h1>
+            )}
+            {post.title === null && (
+              <h1 class="visually-hidden" safe>
+                {title}
+              </h1>
+            )}
+            {post.description !== null && (
+              <p class="article-description" safe>
+                {post.description}
+              </p>
+            )}
+            <div class="article-byline d-flex align-items-center gap-3">
+              <Avatar src={post.author.image_path} size={48} />
+              <div class="min-w-0">
+                <AuthorLink author={post.author} />
+                <p class="small text-body-secondary mb-0">
+                  <PostDate date={post.date_posted} />
+                  {' · '}
+                  <ReadingTime minutes={post.reading_minutes} />
+                </p>
+              </div>
+            </div>
+          </header>
+          <div class="article-content">{safeContent}</div>
+          <footer class="article-actions d-flex flex-wrap gap-2 align-items-center">
             <button
               type="button"
               class="btn btn-outline-danger btn-sm"
@@ -186,14 +272,9 @@ export function postPage(post: Post, url: string, sections: JSX.Element[] = []):
               <a href="/login">Log in</a> to like this post.
             </span>
             <span class="ms-auto" id="ownerControls" hidden>
-              <button
-                type="button"
-                class="btn btn-outline-secondary btn-sm me-2"
-                data-bs-toggle="modal"
-                data-bs-target="#editPostModal"
-              >
+              <a class="btn btn-outline-secondary btn-sm me-2" href={`/editor/${post.id}`}>
                 Edit
-              </button>
+              </a>
               <button
                 type="button"
                 class="btn btn-outline-danger btn-sm"
@@ -203,12 +284,13 @@ export function postPage(post: Post, url: string, sections: JSX.Element[] = []):
                 Delete
               </button>
             </span>
-          </div>
+          </footer>
+        </article>
+        <div class="article-sections">
+          {sections.map((section) => (
+            <>{section}</>
+          ))}
         </div>
-        {sections.map((section) => (
-          <>{section}</>
-        ))}
-        <PostFormModal id="editPostModal" title="Edit Post" submitLabel="Save" post={post} />
         <ConfirmModal
           id="deletePostModal"
           title="Delete Post?"
@@ -218,53 +300,6 @@ export function postPage(post: Post, url: string, sections: JSX.Element[] = []):
       </>
     ),
   };
-}
-
-/**
- * The form of a post in a dialog: New Post (in every page's layout) and Edit Post (on the post's page,
- * opened with the post as it is).
- */
-export function PostFormModal({
-  id,
-  title,
-  submitLabel,
-  post,
-}: {
-  id: 'newPostModal' | 'editPostModal';
-  title: string;
-  submitLabel: string;
-  post?: Post;
-}) {
-  const prefix = id.replace(/Modal$/, '');
-  return (
-    <Modal
-      id={id}
-      title={title}
-      as="form"
-      data={
-        post
-          ? { 'data-title': attributeText(post.title ?? ''), 'data-content': attributeText(post.content) }
-          : {}
-      }
-      footer={
-        <>
-          <DismissButton />
-          <button type="submit" class="btn btn-primary" safe>
-            {submitLabel}
-          </button>
-        </>
-      }
-    >
-      <Field
-        id={`${prefix}TitleInput`}
-        name="title"
-        label="Title"
-        labelNote="(optional)"
-        maxlength={TITLE_MAX_LENGTH}
-      />
-      <Field id={`${prefix}ContentInput`} name="content" label="Content" type="textarea" required />
-    </Modal>
-  );
 }
 
 /** OpenGraph and Twitter card tags, so a shared link shows its title and excerpt. */

@@ -95,3 +95,4 @@ export type PostUpdate = Static<typeof PostUpdate>;
 export type OwnPostsQuery = Static<typeof OwnPostsQuery>;
 export type PostPreview = Static<typeof PostPreview>;
 export type LikeState = Static<typeof LikeState>;
+export type PostStatus = Post['status'];

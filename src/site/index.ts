@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
-import { SITE_NAME } from '../platform/web/assets.js';
+import { postPath } from '../posts/links.js';
 import { escapeXml } from '../platform/web/xml.js';
 
 const FEED_SIZE = 20;
@@ -23,7 +23,7 @@ const site: FastifyPluginAsyncTypebox = async (app) => {
     const { posts } = await postsService.page({ skip: 0, limit: FEED_SIZE });
     const updated = posts[0]?.date_posted ?? new Date(0).toISOString();
     const entries = posts.map((post) => {
-      const url = `${base}/posts/${post.id}`;
+      const url = `${base}${postPath(post)}`;
       const title = post.title ?? `Post by ${post.author.username}`;
       return `  <entry>
     <title>${escapeXml(title)}</title>
@@ -32,12 +32,13 @@ const site: FastifyPluginAsyncTypebox = async (app) => {
     <published>${post.date_posted}</published>
     <updated>${post.date_posted}</updated>
     <author><name>${escapeXml(post.author.username)}</name><uri>${escapeXml(`${base}/users/${post.author.id}/posts`)}</uri></author>
-    <content type="text">${escapeXml(post.content)}</content>
+    <summary type="text">${escapeXml(post.excerpt)}</summary>
   </entry>`;
     });
     const feed = `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <title>${escapeXml(SITE_NAME)}</title>
+  <title>${escapeXml(config.site.name)}</title>
+  <subtitle>${escapeXml(config.site.description)}</subtitle>
   <link href="${escapeXml(`${base}/`)}"/>
   <link rel="self" href="${escapeXml(`${base}/feed.xml`)}"/>
   <id>${escapeXml(`${base}/`)}</id>
@@ -54,7 +55,7 @@ ${entries.join('\n')}
       `  <url><loc>${escapeXml(loc)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
     const urls = [
       url(`${base}/`, posts[0]?.datePosted.toISOString()),
-      ...posts.map((post) => url(`${base}/posts/${post.id}`, post.datePosted.toISOString())),
+      ...posts.map((post) => url(`${base}${postPath(post)}`, post.datePosted.toISOString())),
       ...authors
         .slice(0, Math.max(0, SITEMAP_LIMIT - 1 - posts.length))
         .map((id) => url(`${base}/users/${id}/posts`)),

@@ -54,7 +54,13 @@ export async function logIn(app: App, email: string, password: string): Promise<
 export async function createPost(
   app: App,
   user: TestUser,
-  fields: { title?: string | null; content: string } = { title: 'A title', content: 'Some words' },
+  fields: {
+    title?: string | null;
+    content: string;
+    description?: string;
+    status?: 'published' | 'draft';
+    publish_at?: string;
+  } = { title: 'A title', content: 'Some words' },
 ): Promise<number> {
   const response = await app.inject({
     method: 'POST',
@@ -64,4 +70,11 @@ export async function createPost(
   });
   if (response.statusCode !== 201) throw new Error(`post failed: ${response.statusCode} ${response.body}`);
   return response.json<{ id: number }>().id;
+}
+
+/** The canonical address of a post's page (`/posts/{id}/{slug}`), where `/posts/{id}` leads. */
+export async function postPagePath(app: App, postId: number): Promise<string> {
+  const response = await app.inject(`/posts/${postId}`);
+  if (response.statusCode !== 301) throw new Error(`no page for post ${postId}: ${response.statusCode}`);
+  return response.headers.location as string;
 }

@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { projectPath } from '../paths.js';
 
-export const SITE_NAME = 'Blog';
 export const THEME_COLOR = '#0d6efd';
 
 /** Where the files under `/static/<prefix>` come from. The first prefix that matches wins. */

@@ -113,7 +113,7 @@ export interface FieldProps {
   label: string;
   /** Muted words after the label, such as "(optional)". */
   labelNote?: string;
-  type?: 'text' | 'email' | 'password' | 'file' | 'textarea';
+  type?: 'text' | 'email' | 'password' | 'file' | 'textarea' | 'datetime-local';
   required?: boolean;
   minlength?: number;
   maxlength?: number;
@@ -203,10 +203,12 @@ export function AuthorLine({ author, date, href }: { author: Author; date: strin
   );
 }
 
-export function Avatar({ src, size = 48 }: { src: string; size?: 48 | 64 }) {
+const AVATAR_CLASSES = { 32: 'avatar-sm', 48: 'avatar', 64: 'avatar-lg' } as const;
+
+export function Avatar({ src, size = 48 }: { src: string; size?: keyof typeof AVATAR_CLASSES }) {
   return (
     <img
-      class={size === 48 ? 'avatar rounded-circle flex-shrink-0' : 'avatar-lg rounded-circle'}
+      class={`${AVATAR_CLASSES[size]} rounded-circle flex-shrink-0`}
       src={src}
       alt=""
       width={String(size)}

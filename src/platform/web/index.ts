@@ -24,8 +24,8 @@ declare module 'fastify' {
  * well-known paths (the PWA manifest, the favicon).
  */
 export default fp(
-  async function web(app: FastifyInstance, options: { siteName: string }) {
-    const chrome: SiteChrome = { siteName: options.siteName, signedInNav: [], everyPage: [] };
+  async function web(app: FastifyInstance, options: { site: { name: string; description: string } }) {
+    const chrome: SiteChrome = { siteName: options.site.name, signedInNav: [], everyPage: [] };
     let render: ((page: PageDocument) => string) | undefined;
     const whileBuilding = (add: () => void) => {
       if (render) throw new Error('the layout is drawn already: add to it while the app is built');
@@ -43,8 +43,9 @@ export default fp(
 
     const hidden = { schema: { hide: true } };
     const manifest = JSON.stringify({
-      name: options.siteName,
-      short_name: options.siteName,
+      name: options.site.name,
+      short_name: options.site.name,
+      description: options.site.description,
       start_url: '/',
       scope: '/',
       display: 'standalone',

@@ -1,22 +1,38 @@
 import type { Post } from '../posts.schemas.js';
 import { formatPostDate, h } from '../../platform/web/browser/dom.js';
+import { commentCount, postPath, readingTime } from '../links.js';
 
 /** The same markup as the server's `PostCard` (src/posts/posts.pages.tsx), built as DOM. */
 export function postCard(post: Post): HTMLElement {
-  const href = `/posts/${post.id}`;
+  const href = postPath(post);
+  const name = post.title ?? `the post by ${post.author.username}`;
   const byline = h(
-    'p',
-    { class: 'small text-body-secondary mb-1' },
+    'div',
+    { class: 'post-byline d-flex align-items-center gap-2 mb-2' },
+    h('img', {
+      class: 'avatar-sm rounded-circle flex-shrink-0',
+      src: post.author.image_path,
+      alt: '',
+      width: 32,
+      height: 32,
+      loading: 'lazy',
+    }),
     h(
-      'a',
-      { class: 'author-link fw-semibold', href: `/users/${post.author.id}/posts` },
-      post.author.username,
-    ),
-    ' · ',
-    h(
-      'a',
-      { class: 'post-date text-body-secondary', href },
-      h('time', { datetime: post.date_posted }, formatPostDate(post.date_posted)),
+      'p',
+      { class: 'small text-body-secondary mb-0 min-w-0' },
+      h(
+        'a',
+        { class: 'author-link fw-semibold', href: `/users/${post.author.id}/posts` },
+        post.author.username,
+      ),
+      ' · ',
+      h(
+        'a',
+        { class: 'post-date text-body-secondary', href },
+        h('time', { datetime: post.date_posted }, formatPostDate(post.date_posted)),
+      ),
+      ' · ',
+      h('span', { class: 'reading-time' }, readingTime(post.reading_minutes)),
     ),
   );
   const title =
@@ -32,25 +48,23 @@ export function postCard(post: Post): HTMLElement {
     { class: 'card post-card mb-3', 'data-post-id': post.id },
     h(
       'div',
-      { class: 'card-body d-flex gap-3' },
-      h('img', {
-        class: 'avatar rounded-circle flex-shrink-0',
-        src: post.author.image_path,
-        alt: '',
-        width: 48,
-        height: 48,
-        loading: 'lazy',
-      }),
+      { class: 'card-body' },
+      byline,
+      title,
+      h('p', { class: 'post-excerpt mb-2' }, post.excerpt),
       h(
-        'div',
-        { class: 'flex-grow-1 min-w-0' },
-        byline,
-        title,
-        h('p', { class: 'post-content mb-0' }, post.content),
+        'p',
+        { class: 'small mb-0 d-flex flex-wrap gap-3' },
         h(
           'a',
-          { class: 'comment-count small text-body-secondary', href: `${href}#comments` },
-          `${post.comments} ${post.comments === 1 ? 'comment' : 'comments'}`,
+          { class: 'read-more', href },
+          'Read more',
+          h('span', { class: 'visually-hidden' }, ` of ${name}`),
+        ),
+        h(
+          'a',
+          { class: 'comment-count text-body-secondary', href: `${href}#comments` },
+          commentCount(post.comments),
         ),
       ),
     ),

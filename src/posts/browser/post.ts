@@ -1,13 +1,12 @@
-import type { LikeState, Post } from '../posts.schemas.js';
+import type { LikeState } from '../posts.schemas.js';
 import { api } from '../../platform/web/browser/api.js';
-import { byId, field, modal, onSubmit, showError } from '../../platform/web/browser/dom.js';
+import { byId, modal, showError } from '../../platform/web/browser/dom.js';
 import { currentUser } from '../../platform/web/browser/session.js';
 
 const container = byId('post');
 const postId = container.dataset.postId ?? '';
 const authorId = Number(container.dataset.authorId);
 const likeButton = byId<HTMLButtonElement>('likeButton');
-const editForm = byId<HTMLFormElement>('editPostForm');
 
 function showLikes(state: LikeState): void {
   likeButton.querySelector('[data-role="count"]')!.textContent = String(state.likes);
@@ -31,22 +30,6 @@ likeButton.addEventListener('click', () => {
     .then(showLikes)
     .catch((error: unknown) => showError((error as Error).message))
     .finally(() => (likeButton.disabled = false));
-});
-
-// The edit form opens with the post as it is now.
-byId('editPostModal').addEventListener('show.bs.modal', () => {
-  (editForm.elements.namedItem('title') as HTMLInputElement).value = editForm.dataset.title ?? '';
-  (editForm.elements.namedItem('content') as HTMLTextAreaElement).value = editForm.dataset.content ?? '';
-});
-
-onSubmit(editForm, async (data) => {
-  const title = field(data, 'title').trim();
-  await api<Post>(`/api/posts/${postId}`, {
-    method: 'PATCH',
-    json: { title: title === '' ? null : title, content: field(data, 'content') },
-  });
-  modal('editPostModal').hide();
-  window.location.reload();
 });
 
 byId('confirmDeletePost').addEventListener('click', () => {

@@ -1,0 +1,337 @@
+import type { PostDetail, PostPreview, PostStatus } from '../posts.schemas.js';
+import { ApiError, api } from '../../platform/web/browser/api.js';
+import { byId, h, showError } from '../../platform/web/browser/dom.js';
+import { currentUser } from '../../platform/web/browser/session.js';
+import { postPath } from '../links.js';
+
+// The editor of /editor (a new post) and /editor/{id}. What is typed is kept in this browser's storage
+// on every change, until the server has it: a reload, a crash or a token that expired mid-edit loses
+// nothing. The preview is the server's rendering (POST /api/posts/preview), never the browser's guess.
+
+const form = byId<HTMLFormElement>('editorForm');
+const titleInput = byId<HTMLInputElement>('titleInput');
+const descriptionInput = byId<HTMLTextAreaElement>('descriptionInput');
+const contentInput = byId<HTMLTextAreaElement>('contentInput');
+const publishAtInput = byId<HTMLInputElement>('publishAtInput');
+const stateText = byId('editorState');
+const notice = byId('editorNotice');
+const discardButton = byId<HTMLButtonElement>('discardLocal');
+const previewPane = byId('previewPane');
+const previewContent = byId('previewContent');
+const insertImageButton = byId<HTMLButtonElement>('insertImage');
+const imageInput = byId<HTMLInputElement>('imageInput');
+const buttons = {
+  draft: byId<HTMLButtonElement>('saveDraft'),
+  schedule: byId<HTMLButtonElement>('schedulePost'),
+  publish: byId<HTMLButtonElement>('publishPost'),
+};
+type Action = keyof typeof buttons;
+
+/** The form's fields as written; what is kept in storage and compared with the saved post. */
+interface Written {
+  title: string;
+  description: string;
+  content: string;
+  publish_at: string;
+}
+
+const sideBySide = window.matchMedia('(min-width: 992px)');
+let postId = Number(/^\/editor\/(\d+)$/.exec(window.location.pathname)?.[1]) || null;
+let status: PostStatus | null = null;
+let saved: Written = { title: '', description: '', content: '', publish_at: '' };
+
+const storageKey = () => `editor:${postId ?? 'new'}`;
+
+function written(): Written {
+  return {
+    title: titleInput.value,
+    description: descriptionInput.value,
+    content: contentInput.value,
+    publish_at: publishAtInput.value,
+  };
+}
+
+function fill(values: Written): void {
+  titleInput.value = values.title;
+  descriptionInput.value = values.description;
+  contentInput.value = values.content;
+  publishAtInput.value = values.publish_at;
+}
+
+const sameText = (a: Written, b: Written) =>
+  a.title === b.title &&
+  a.description === b.description &&
+  a.content === b.content &&
+  a.publish_at === b.publish_at;
+
+function keepLocally(): void {
+  try {
+    if (sameText(written(), saved)) localStorage.removeItem(storageKey());
+    else localStorage.setItem(storageKey(), JSON.stringify({ ...written(), kept_at: Date.now() }));
+  } catch {
+    // Storage may be full or off; the text is still in the form.
+  }
+}
+
+function localCopy(): (Written & { kept_at: number }) | null {
+  try {
+    const stored = localStorage.getItem(storageKey());
+    return stored ? (JSON.parse(stored) as Written & { kept_at: number }) : null;
+  } catch {
+    return null;
+  }
+}
+
+function forgetLocalCopy(): void {
+  try {
+    localStorage.removeItem(storageKey());
+  } catch {
+    // Nothing to forget.
+  }
+}
+
+/** `datetime-local` works in the reader's own time zone, the API in ISO 8601. */
+function localInputValue(iso: string | null): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+const when = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function showNotice(message: Node | string, withDiscard = false): void {
+  notice.querySelector('[data-role="message"]')!.replaceChildren(message);
+  discardButton.hidden = !withDiscard;
+  notice.hidden = false;
+}
+
+function showState(): void {
+  const post = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published' };
+  stateText.textContent = status === null ? 'Not saved yet' : post[status];
+  buttons.publish.textContent = status === 'published' ? 'Update' : 'Publish now';
+  buttons.draft.textContent = status === 'published' ? 'Move to drafts' : 'Save draft';
+  buttons.schedule.textContent = status === 'scheduled' ? 'Reschedule' : 'Schedule';
+  byId('editorHeading').textContent = postId === null ? 'New post' : 'Edit post';
+}
+
+function markField(input: HTMLInputElement | HTMLTextAreaElement, message: string | null): void {
+  input.classList.toggle('is-invalid', message !== null);
+  input.setAttribute('aria-invalid', String(message !== null));
+  const feedback = document.getElementById(`${input.id}Error`);
+  if (feedback) feedback.textContent = message ?? '';
+}
+
+const fields: Record<string, HTMLInputElement | HTMLTextAreaElement> = {
+  title: titleInput,
+  description: descriptionInput,
+  content: contentInput,
+  publish_at: publishAtInput,
+};
+
+/** The API's 422 issues on their fields; true when every issue found its field. */
+function showFieldErrors(error: ApiError): boolean {
+  const detail = (error.body as { detail?: unknown }).detail;
+  if (!Array.isArray(detail)) return false;
+  let placed = 0;
+  for (const issue of detail as { loc?: unknown[]; msg?: string }[]) {
+    const input = fields[String(issue.loc?.at(-1))];
+    if (!input) continue;
+    markField(input, (issue.msg ?? 'Please check this field.').replace(/^Value error, /, ''));
+    placed += 1;
+  }
+  if (placed > 0) fields[String((detail[0] as { loc?: unknown[] }).loc?.at(-1))]?.focus();
+  return placed === detail.length;
+}
+
+function loginAgainLink(): Node {
+  const next = encodeURIComponent(window.location.pathname);
+  return h(
+    'span',
+    {},
+    'Your session has expired. Your text is kept on this device: ',
+    h('a', { href: `/login?next=${next}` }, 'log in again'),
+    ' and it will be here.',
+  );
+}
+
+function reportFailure(error: unknown): void {
+  if (error instanceof ApiError && error.status === 401) showNotice(loginAgainLink());
+  else if (error instanceof ApiError && error.status === 422 && showFieldErrors(error)) return;
+  else showError(error instanceof Error ? error.message : String(error));
+}
+
+/** Checks what the page can check itself; the server checks everything again. */
+function validate(action: Action): boolean {
+  Object.values(fields).forEach((input) => markField(input, null));
+  let first: HTMLInputElement | HTMLTextAreaElement | null = null;
+  const fail = (input: HTMLInputElement | HTMLTextAreaElement, message: string) => {
+    markField(input, message);
+    first ??= input;
+  };
+  if (contentInput.value.trim() === '') fail(contentInput, 'Write something first.');
+  if (action === 'schedule') {
+    const at = publishAtInput.value === '' ? NaN : new Date(publishAtInput.value).getTime();
+    if (Number.isNaN(at)) fail(publishAtInput, 'Choose when to publish it.');
+    else if (at <= Date.now()) fail(publishAtInput, 'Choose a time in the future.');
+  }
+  (first as HTMLElement | null)?.focus();
+  return first === null;
+}
+
+async function save(action: Action): Promise<void> {
+  if (!validate(action)) return;
+  const values = written();
+  const body = {
+    title: values.title.trim() === '' ? null : values.title.trim(),
+    description: values.description.trim() === '' ? null : values.description.trim(),
+    content: values.content,
+    ...(action === 'draft' && { status: 'draft' as const }),
+    ...(action === 'publish' && { status: 'published' as const }),
+    ...(action === 'schedule' && { publish_at: new Date(values.publish_at).toISOString() }),
+  };
+  keepLocally();
+  const post = await api<PostDetail>(postId === null ? '/api/posts' : `/api/posts/${postId}`, {
+    method: postId === null ? 'POST' : 'PATCH',
+    json: body,
+  });
+  forgetLocalCopy();
+  postId = post.id;
+  status = post.status;
+  saved = fromPost(post);
+  fill(saved);
+  window.history.replaceState(null, '', `/editor/${post.id}`);
+  if (post.status === 'published' && action === 'publish') {
+    window.location.assign(postPath(post));
+    return;
+  }
+  showState();
+  notice.hidden = true;
+  stateText.textContent =
+    post.status === 'scheduled' && post.publish_at
+      ? `Scheduled for ${when(post.publish_at)}`
+      : `${post.status === 'draft' ? 'Draft saved' : 'Saved'} at ${new Date().toLocaleTimeString(undefined, { timeStyle: 'short' })}`;
+}
+
+function fromPost(post: PostDetail): Written {
+  return {
+    title: post.title ?? '',
+    description: post.description ?? '',
+    content: post.content,
+    publish_at: localInputValue(post.publish_at),
+  };
+}
+
+let previewRequest = 0;
+async function refreshPreview(): Promise<void> {
+  const request = ++previewRequest;
+  const content = contentInput.value;
+  if (content.trim() === '') {
+    previewContent.replaceChildren(h('p', { class: 'text-body-secondary' }, 'Nothing to preview yet.'));
+    return;
+  }
+  try {
+    const preview = await api<PostPreview>('/api/posts/preview', { method: 'POST', json: { content } });
+    if (request !== previewRequest) return;
+    // Made by the server's renderer and allowlist, exactly as the post's page will show it.
+    previewContent.innerHTML = preview.content_html;
+  } catch (error) {
+    reportFailure(error);
+  }
+}
+
+const previewShown = () => sideBySide.matches || previewPane.classList.contains('active');
+let previewTimer: ReturnType<typeof setTimeout> | undefined;
+let keepTimer: ReturnType<typeof setTimeout> | undefined;
+
+form.addEventListener('input', (event) => {
+  const input = event.target as HTMLInputElement | HTMLTextAreaElement;
+  if (input.classList.contains('is-invalid')) markField(input, null);
+  clearTimeout(keepTimer);
+  keepTimer = setTimeout(keepLocally, 250);
+  if (input === contentInput && previewShown()) {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(() => void refreshPreview(), 400);
+  }
+});
+window.addEventListener('pagehide', keepLocally);
+byId('previewTab').addEventListener('shown.bs.tab', () => void refreshPreview());
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const action = ((event.submitter as HTMLButtonElement | null)?.value ?? 'draft') as Action;
+  const all = Object.values(buttons);
+  all.forEach((button) => (button.disabled = true));
+  save(action)
+    .catch(reportFailure)
+    .finally(() => all.forEach((button) => (button.disabled = false)));
+});
+
+discardButton.addEventListener('click', () => {
+  forgetLocalCopy();
+  fill(saved);
+  notice.hidden = true;
+  if (previewShown()) void refreshPreview();
+});
+
+function insertAtCursor(text: string): void {
+  const { selectionStart: start, selectionEnd: end, value } = contentInput;
+  const before = start > 0 && value[start - 1] !== '\n' ? '\n' : '';
+  const after = value[end] !== undefined && value[end] !== '\n' ? '\n' : '';
+  contentInput.focus();
+  contentInput.setRangeText(`${before}${text}${after}`, start, end, 'end');
+  contentInput.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+insertImageButton.addEventListener('click', () => imageInput.click());
+imageInput.addEventListener('change', () => {
+  const file = imageInput.files?.[0];
+  if (!file) return;
+  const upload = new FormData();
+  upload.append('file', file);
+  const label = insertImageButton.textContent;
+  insertImageButton.disabled = true;
+  insertImageButton.textContent = 'Uploading…';
+  api<{ url: string }>('/api/media', { method: 'POST', form: upload })
+    .then(({ url }) => {
+      const description = file.name.replace(/\.[^.]*$/, '').replace(/[[\]\\]/g, ' ');
+      insertAtCursor(`![${description}](${url})`);
+    })
+    .catch(reportFailure)
+    .finally(() => {
+      insertImageButton.disabled = false;
+      insertImageButton.textContent = label;
+      imageInput.value = '';
+    });
+});
+
+async function open(): Promise<void> {
+  const user = await currentUser().catch(() => null);
+  if (!user) {
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+    return;
+  }
+  if (postId !== null) {
+    try {
+      const post = await api<PostDetail>(`/api/posts/${postId}`);
+      if (post.user_id !== user.id) throw new ApiError('You can only edit your own posts.', 403, null);
+      status = post.status;
+      saved = fromPost(post);
+      fill(saved);
+    } catch (error) {
+      showError(error instanceof Error ? error.message : String(error));
+      return;
+    }
+  }
+  const local = localCopy();
+  if (local && !sameText(local, saved)) {
+    fill(local);
+    showNotice(`Your unsaved changes from ${when(new Date(local.kept_at).toISOString())} are back.`, true);
+  }
+  showState();
+  form.hidden = false;
+  if (sideBySide.matches) void refreshPreview();
+}
+
+await open();
