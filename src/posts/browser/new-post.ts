@@ -2,6 +2,7 @@ import type { Post } from '../posts.schemas.js';
 import { api } from '../../platform/web/browser/api.js';
 import { byId, field, modal, onSubmit } from '../../platform/web/browser/dom.js';
 import { currentUser } from '../../platform/web/browser/session.js';
+import { flashOnNextPage } from '../../platform/web/browser/toasts.js';
 
 // New Post, on every page: the navbar's button opens the dialog, or the login page when signed out.
 document.addEventListener('click', (event) => {
@@ -23,5 +24,6 @@ onSubmit(byId<HTMLFormElement>('newPostForm'), async (data) => {
     throw error;
   });
   modal('newPostModal').hide();
+  flashOnNextPage('Your post is published.');
   window.location.assign(`/posts/${post.id}`);
 });

@@ -2,6 +2,7 @@ import type { LikeState, Post } from '../posts.schemas.js';
 import { api } from '../../platform/web/browser/api.js';
 import { byId, field, modal, onSubmit, showError } from '../../platform/web/browser/dom.js';
 import { currentUser } from '../../platform/web/browser/session.js';
+import { flashOnNextPage } from '../../platform/web/browser/toasts.js';
 
 const container = byId('post');
 const postId = container.dataset.postId ?? '';
@@ -46,12 +47,16 @@ onSubmit(editForm, async (data) => {
     json: { title: title === '' ? null : title, content: field(data, 'content') },
   });
   modal('editPostModal').hide();
+  flashOnNextPage('Your changes are saved.');
   window.location.reload();
 });
 
 byId('confirmDeletePost').addEventListener('click', () => {
   api(`/api/posts/${postId}`, { method: 'DELETE' })
-    .then(() => window.location.assign('/'))
+    .then(() => {
+      flashOnNextPage('Your post is deleted.');
+      window.location.assign('/');
+    })
     .catch((error: unknown) => {
       modal('deletePostModal').hide();
       showError((error as Error).message);
