@@ -35,6 +35,9 @@ stop() {
 }
 
 start
+# The build takes a while on a first start: it says so before anything else.
+grep -m1 -v '^\(> \|$\)' "$log" | grep -q '^building the server and the browser code\.\.\.$' ||
+  { echo "FAIL: npm start does not say that it is building" >&2; cat "$log" >&2; exit 1; }
 curl -fs "http://127.0.0.1:$port/docs/" | grep -q 'swagger-ui' || { echo "FAIL: /docs" >&2; exit 1; }
 curl -fs -X POST "http://127.0.0.1:$port/api/users" -H 'content-type: application/json' \
   -d '{"username":"smoke","email":"smoke@example.com","password":"smoke-password"}' >/dev/null

@@ -120,6 +120,7 @@ describe('the account page', () => {
     // Change the password: this page keeps working with the fresh token.
     await page.locator('#currentPasswordInput').fill('first password');
     await page.locator('#newPasswordInput').fill('second password');
+    await page.locator('#confirmPasswordInput').fill('second password');
     await page.locator('#passwordForm').getByRole('button', { name: 'Change password' }).click();
     await dismissMessage(page, 'successModal', 'Password updated successfully.');
     expect(await page.locator('#currentPasswordInput').inputValue()).toBe('');

@@ -90,6 +90,18 @@ type Env = Record<string, string | undefined>;
 
 const MINUTE = 60_000;
 
+// Addresses a browser on this machine reaches as `localhost`.
+const LOCAL_HOSTS = new Set(['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost']);
+
+/**
+ * The address the server listens on, as a link base: the default of FRONTEND_URL outside production,
+ * so that links in mails, feeds and sitemaps point at this server whatever HOST and PORT are.
+ */
+export function listenUrl(host: string, port: number): string {
+  const name = LOCAL_HOSTS.has(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const read = reader(env);
   const production = env.NODE_ENV === 'production';
@@ -108,10 +120,13 @@ export function loadConfig(env: Env = process.env): Config {
   const bucket = read.string('S3_BUCKET_NAME');
   const mailServer = read.string('MAIL_SERVER');
 
+  const host = read.string('HOST') ?? '127.0.0.1';
+  const port = read.integer('PORT', 8000, { min: 0, max: 65535 });
+
   return {
     production,
-    host: read.string('HOST') ?? '127.0.0.1',
-    port: read.integer('PORT', 8000, { min: 0, max: 65535 }),
+    host,
+    port,
     dataDir,
     database: readDatabase(read, dataDir),
     jwt: {
@@ -143,10 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
               useTls: read.boolean('MAIL_USE_TLS', false),
             },
     },
-    frontendUrl: (read.url('FRONTEND_URL', ['http:', 'https:']) ?? 'http://localhost:8000').replace(
-      /\/+$/,
-      '',
-    ),
+    frontendUrl: (read.url('FRONTEND_URL', ['http:', 'https:']) ?? listenUrl(host, port)).replace(/\/+$/, ''),
     site: {
       name: read.string('SITE_NAME') ?? 'Blog',
       description: read.string('SITE_DESCRIPTION') ?? 'Stories, notes and ideas from our writers.',

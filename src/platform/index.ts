@@ -8,8 +8,10 @@ import { Counters } from './database/counters.js';
 import { openDatabase, type DatabaseConnection } from './database/database.js';
 import access from './http/access.js';
 import bodyParsers from './http/body-parsers.js';
+import contentTypes from './http/content-types.js';
 import errorHandling from './http/errors.js';
 import health from './http/health.js';
+import lingeringClose from './http/lingering-close.js';
 import openApi from './http/openapi.js';
 import pageCache from './http/page-cache.js';
 import rateLimits from './http/rate-limit.js';
@@ -104,6 +106,7 @@ export default fp(
     });
 
     await app.register(securityHeaders, { imageOrigins: imageOrigins(config) });
+    await app.register(lingeringClose);
     // Before every other hook: the request's reads are routed from its start (replicas only).
     await app.register(readYourWrites, { router: database.router });
     await app.register(sensible);
@@ -113,6 +116,7 @@ export default fp(
     await app.register(web, { site: config.site });
     await app.register(errorHandling);
     await app.register(bodyParsers);
+    await app.register(contentTypes);
     await app.register(openApi);
     if (config.metricsEnabled) {
       await app.register(import('./http/metrics.js'), {

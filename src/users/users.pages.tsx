@@ -101,6 +101,15 @@ export function accountPage(maxUpload: string): PageDocument {
                   required
                   autocomplete="new-password"
                 />
+                <Field
+                  id="confirmPasswordInput"
+                  name="confirm"
+                  type="password"
+                  label="Confirm new password"
+                  maxlength={PASSWORD_MAX_LENGTH}
+                  required
+                  autocomplete="new-password"
+                />
                 <button type="submit" class="btn btn-primary">
                   Change password
                 </button>

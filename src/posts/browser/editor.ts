@@ -1,7 +1,9 @@
 import type { PostDetail, PostPreview, PostStatus } from '../posts.schemas.js';
 import { ApiError, api } from '../../platform/web/browser/api.js';
 import { byId, h, showError } from '../../platform/web/browser/dom.js';
+import { clearFieldErrors, issuesByField, showFieldErrors } from '../../platform/web/browser/forms.js';
 import { currentUser } from '../../platform/web/browser/session.js';
+import { flashOnNextPage } from '../../platform/web/browser/toasts.js';
 import { postPath } from '../links.js';
 
 // The editor of /editor (a new post) and /editor/{id}. What is typed is kept in this browser's storage
@@ -116,35 +118,6 @@ function showState(): void {
   byId('editorHeading').textContent = postId === null ? 'New post' : 'Edit post';
 }
 
-function markField(input: HTMLInputElement | HTMLTextAreaElement, message: string | null): void {
-  input.classList.toggle('is-invalid', message !== null);
-  input.setAttribute('aria-invalid', String(message !== null));
-  const feedback = document.getElementById(`${input.id}Error`);
-  if (feedback) feedback.textContent = message ?? '';
-}
-
-const fields: Record<string, HTMLInputElement | HTMLTextAreaElement> = {
-  title: titleInput,
-  description: descriptionInput,
-  content: contentInput,
-  publish_at: publishAtInput,
-};
-
-/** The API's 422 issues on their fields; true when every issue found its field. */
-function showFieldErrors(error: ApiError): boolean {
-  const detail = (error.body as { detail?: unknown }).detail;
-  if (!Array.isArray(detail)) return false;
-  let placed = 0;
-  for (const issue of detail as { loc?: unknown[]; msg?: string }[]) {
-    const input = fields[String(issue.loc?.at(-1))];
-    if (!input) continue;
-    markField(input, (issue.msg ?? 'Please check this field.').replace(/^Value error, /, ''));
-    placed += 1;
-  }
-  if (placed > 0) fields[String((detail[0] as { loc?: unknown[] }).loc?.at(-1))]?.focus();
-  return placed === detail.length;
-}
-
 function loginAgainLink(): Node {
   const next = encodeURIComponent(window.location.pathname);
   return h(
@@ -157,31 +130,37 @@ function loginAgainLink(): Node {
 }
 
 function reportFailure(error: unknown): void {
-  if (error instanceof ApiError && error.status === 401) showNotice(loginAgainLink());
-  else if (error instanceof ApiError && error.status === 422 && showFieldErrors(error)) return;
-  else showError(error instanceof Error ? error.message : String(error));
+  if (error instanceof ApiError && error.status === 401) {
+    showNotice(loginAgainLink());
+    return;
+  }
+  if (error instanceof ApiError && error.status === 422) {
+    const { fields, other } = issuesByField(error.body);
+    const unplaced = showFieldErrors(form, fields).map((name) => fields[name]!);
+    if (unplaced.length + other.length === 0) return;
+    showError([...unplaced, ...other].join('\n'));
+    return;
+  }
+  showError(error instanceof Error ? error.message : String(error));
 }
 
 /** Checks what the page can check itself; the server checks everything again. */
 function validate(action: Action): boolean {
-  Object.values(fields).forEach((input) => markField(input, null));
-  let first: HTMLInputElement | HTMLTextAreaElement | null = null;
-  const fail = (input: HTMLInputElement | HTMLTextAreaElement, message: string) => {
-    markField(input, message);
-    first ??= input;
-  };
-  if (contentInput.value.trim() === '') fail(contentInput, 'Write something first.');
+  clearFieldErrors(form);
+  const errors: Record<string, string> = {};
+  if (contentInput.value.trim() === '') errors.content = 'Write something first.';
   if (action === 'schedule') {
     const at = publishAtInput.value === '' ? NaN : new Date(publishAtInput.value).getTime();
-    if (Number.isNaN(at)) fail(publishAtInput, 'Choose when to publish it.');
-    else if (at <= Date.now()) fail(publishAtInput, 'Choose a time in the future.');
+    if (Number.isNaN(at)) errors.publish_at = 'Choose when to publish it.';
+    else if (at <= Date.now()) errors.publish_at = 'Choose a time in the future.';
   }
-  (first as HTMLElement | null)?.focus();
-  return first === null;
+  showFieldErrors(form, errors);
+  return Object.keys(errors).length === 0;
 }
 
 async function save(action: Action): Promise<void> {
   if (!validate(action)) return;
+  const wasPublished = status === 'published';
   const values = written();
   const body = {
     title: values.title.trim() === '' ? null : values.title.trim(),
@@ -203,6 +182,7 @@ async function save(action: Action): Promise<void> {
   fill(saved);
   window.history.replaceState(null, '', `/editor/${post.id}`);
   if (post.status === 'published' && action === 'publish') {
+    flashOnNextPage(wasPublished ? 'Your changes are saved.' : 'Your post is published.');
     window.location.assign(postPath(post));
     return;
   }
@@ -247,7 +227,6 @@ let keepTimer: ReturnType<typeof setTimeout> | undefined;
 
 form.addEventListener('input', (event) => {
   const input = event.target as HTMLInputElement | HTMLTextAreaElement;
-  if (input.classList.contains('is-invalid')) markField(input, null);
   clearTimeout(keepTimer);
   keepTimer = setTimeout(keepLocally, 250);
   if (input === contentInput && previewShown()) {

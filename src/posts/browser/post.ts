@@ -2,6 +2,7 @@ import type { LikeState } from '../posts.schemas.js';
 import { api } from '../../platform/web/browser/api.js';
 import { byId, modal, showError } from '../../platform/web/browser/dom.js';
 import { currentUser } from '../../platform/web/browser/session.js';
+import { flashOnNextPage } from '../../platform/web/browser/toasts.js';
 
 const container = byId('post');
 const postId = container.dataset.postId ?? '';
@@ -34,7 +35,10 @@ likeButton.addEventListener('click', () => {
 
 byId('confirmDeletePost').addEventListener('click', () => {
   api(`/api/posts/${postId}`, { method: 'DELETE' })
-    .then(() => window.location.assign('/'))
+    .then(() => {
+      flashOnNextPage('Your post is deleted.');
+      window.location.assign('/');
+    })
     .catch((error: unknown) => {
       modal('deletePostModal').hide();
       showError((error as Error).message);

@@ -1,6 +1,7 @@
 import type { UserPrivate } from '../users.schemas.js';
 import { api } from '../../platform/web/browser/api.js';
 import { byId, field, modal, onSubmit, showError, showSuccess } from '../../platform/web/browser/dom.js';
+import { confirmationMatches } from '../../platform/web/browser/forms.js';
 import { showSignedIn } from '../../platform/web/browser/navbar.js';
 import { currentUser, forgetToken, rememberUser, storeToken } from '../../platform/web/browser/session.js';
 
@@ -83,14 +84,16 @@ function setUpAccount(initial: UserPrivate): void {
       .catch((error: unknown) => showError((error as Error).message));
   });
 
-  onSubmit(byId<HTMLFormElement>('passwordForm'), async (data) => {
+  const passwordForm = byId<HTMLFormElement>('passwordForm');
+  onSubmit(passwordForm, async (data) => {
+    if (!confirmationMatches(passwordForm, data, 'new_password')) return;
     const answer = await api<{ message: string; access_token: string }>('/api/users/me/password', {
       method: 'PATCH',
       json: { current_password: field(data, 'current_password'), new_password: field(data, 'new_password') },
     });
     // Every older token is revoked now, this page's included: keep the fresh one.
     storeToken(answer.access_token);
-    byId<HTMLFormElement>('passwordForm').reset();
+    passwordForm.reset();
     showSuccess(answer.message);
   });
 

@@ -7,5 +7,6 @@ interface BootstrapModal {
 interface Window {
   bootstrap: {
     Modal: { getOrCreateInstance(element: Element): BootstrapModal };
+    Toast: { getOrCreateInstance(element: Element, options?: { delay?: number }): { show(): void } };
   };
 }

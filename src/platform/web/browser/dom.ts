@@ -1,3 +1,5 @@
+import { checkFields, clearFieldErrors, FieldErrors, issuesByField, showFieldErrors } from './forms.js';
+
 export { formatPostDate } from '../dates.js';
 
 type Attributes = Record<string, string | number | boolean | undefined>;
@@ -64,14 +66,42 @@ function showMessage(id: string, message: string): void {
 export const showError = (message: string) => showMessage('errorModal', message);
 export const showSuccess = (message: string) => showMessage('successModal', message);
 
-/** Runs a form's submit handler with the submit button disabled, showing any error in the error modal. */
+/**
+ * Shows what went wrong with a form: the page's own field errors and the API's 422 issues on their
+ * fields, anything else (and issues about no field of the form) in the error modal.
+ */
+export function reportFormError(form: HTMLFormElement, error: unknown): void {
+  let fields: Record<string, string> = {};
+  let other: string[] = [];
+  if (error instanceof FieldErrors) fields = error.fields;
+  else if ((error as { status?: number }).status === 422) {
+    ({ fields, other } = issuesByField((error as { body?: unknown }).body));
+  } else {
+    showError(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  const unplaced = showFieldErrors(form, fields).map((name) => fields[name] ?? '');
+  const rest = [...unplaced, ...other];
+  if (rest.length > 0) showError(rest.join('\n'));
+}
+
+/**
+ * Runs a form's submit handler with the submit button disabled. Empty required fields and the like are
+ * marked on their fields before anything is sent; errors of the handler go through `reportFormError`.
+ */
 export function onSubmit(form: HTMLFormElement, handler: (data: FormData) => Promise<void>): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    clearFieldErrors(form);
+    const problems = checkFields(form);
+    if (Object.keys(problems).length > 0) {
+      showFieldErrors(form, problems);
+      return;
+    }
     const buttons = form.querySelectorAll<HTMLButtonElement>('button[type="submit"]');
     buttons.forEach((button) => (button.disabled = true));
     handler(new FormData(form))
-      .catch((error: unknown) => showError(error instanceof Error ? error.message : String(error)))
+      .catch((error: unknown) => reportFormError(form, error))
       .finally(() => buttons.forEach((button) => (button.disabled = false)));
   });
 }
