@@ -1,11 +1,14 @@
 import type { Database } from '../platform/database/database.js';
 import { InvalidError, NotFoundError } from '../platform/errors.js';
+import type { Role } from '../users/roles.js';
 import type { UsersService } from '../users/users.service.js';
 import type { User } from '../users/users.table.js';
 import type { ModerationRepository } from './moderation.repository.js';
 import type { AdminUser, AdminUsersQuery, LogPage, StandingChange } from './moderation.schemas.js';
 import type { ModerationAction, ModerationEntry } from './moderation.table.js';
 
+/** The actor's name in the log for what the command line did. */
+export const COMMAND_LINE = '(command line)';
 export const NOT_YOURSELF = 'Admins cannot change their own role or suspend themselves.';
 
 /** The account acted on: its id and its name as the log keeps it. */
@@ -104,6 +107,33 @@ export class ModerationService {
           tx,
         );
       }
+      return user;
+    });
+    return this.adminView(updated);
+  }
+
+  /**
+   * The command line's grant (`npm run admin -- grant <email> <role>`): how the first admin is made.
+   * Logged with the command line as the actor.
+   */
+  async grant(email: string, role: Role): Promise<AdminUser> {
+    const target = await this.users.findByEmail(email);
+    if (!target) throw new NotFoundError(`No account has the email ${email}`);
+    if (target.role === role) return this.adminView(target);
+    const updated = await this.db.transaction(async (tx) => {
+      const user = await this.users.setStanding(target.id, { role }, tx);
+      if (!user) throw new NotFoundError(`No account has the email ${email}`);
+      await this.log.insert(
+        {
+          actorId: null,
+          actorName: COMMAND_LINE,
+          action: 'set_role',
+          targetUserId: target.id,
+          targetName: target.username,
+          subject: `role ${target.role} -> ${role}`,
+        },
+        tx,
+      );
       return user;
     });
     return this.adminView(updated);
