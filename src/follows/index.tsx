@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { asset } from '../platform/web/assets.js';
 import { FollowsRepository } from './follows.repository.js';
 import followsRoutes from './follows.routes.js';
 import { FollowsService } from './follows.service.js';
@@ -17,6 +18,8 @@ export default fp(
       new FollowsService(new FollowsRepository(app.database), app.usersService, app.postsService),
     );
     app.describeApiTag('follows', 'Following people and the personal feed');
+    // The user page's Follow button (it acts only on a page that has one).
+    app.siteLayout.addToEveryPage(<script type="module" src={asset('js/follows/follow-button.js')}></script>);
     await app.register(followsRoutes, { prefix: '/api' });
   },
   { name: 'follows', dependencies: ['users', 'auth', 'posts'] },
