@@ -3,21 +3,24 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import auth from './auth/index.js';
 import comments from './comments/index.js';
+import follows from './follows/index.js';
 import platform, { connect, type PlatformOptions } from './platform/index.js';
 import type { Config } from './platform/config.js';
 import { frameworkErrors } from './platform/http/errors.js';
 import { loggerOptions } from './platform/http/logging.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import media from './media/index.js';
+import moderation from './moderation/index.js';
 import posts from './posts/index.js';
 import site from './site/index.js';
 import users from './users/index.js';
 
 /**
  * The features, in the order they are registered: each one may use the services of those before it
- * (auth signs users in, posts are written by users, comments are on posts, the site's feeds list posts).
+ * (auth signs users in, moderators act on posts and comments, posts are written by users, comments
+ * are on posts, people follow authors, the site's feeds list posts).
  */
-export const features = [users, auth, media, posts, comments, site];
+export const features = [users, auth, moderation, media, posts, comments, follows, site];
 
 export interface AppOptions extends PlatformOptions {
   logger?: FastifyServerOptions['logger'];

@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { openAdminChannel } from './moderation/admin-channel.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 
 // A .env file is a convenience for development; real deployments set the environment.
@@ -26,5 +27,11 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   else app.log.info({ signal }, 'shutting down');
   await app.close();
 });
+
+// The embedded database has one owner, this process: `npm run admin` asks it over a socket in DATA_DIR.
+if (config.database.kind === 'pglite' && config.database.dataDir !== undefined) {
+  const closeChannel = await openAdminChannel(config.dataDir, app.moderationService, app.log);
+  app.addHook('onClose', closeChannel);
+}
 
 await app.listen({ host: config.host, port: config.port });

@@ -330,6 +330,44 @@ describe("another user's resources", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Routes for moderators and admins
+// ---------------------------------------------------------------------------------------------
+
+/** Routes whose declared access is a role (`x-access: moderator | admin`). */
+const roleOnly = authenticated.filter((operation) =>
+  ['moderator', 'admin'].includes(operation.spec['x-access'] ?? ''),
+);
+
+describe('routes for a role', () => {
+  it('include the admin API of SPEC section 15', () => {
+    expect(roleOnly.map((operation) => operation.key)).toEqual(
+      expect.arrayContaining([
+        'GET /api/admin/users',
+        'PATCH /api/admin/users/{user_id}',
+        'GET /api/admin/log',
+      ]),
+    );
+  });
+
+  it.each(roleOnly.map((operation) => [operation.key, operation] as const))(
+    '%s: a signed-in user without the role gets 403, and nothing changes',
+    async (_key, operation) => {
+      const target = await owner(operation);
+      const caller = await signUp(t.app);
+      const before = await snapshot();
+      const attempt = await t.app.inject(
+        requestFor(operation, { ids: target.ids, password: caller.password }, caller.headers.authorization),
+      );
+      expect(attempt.statusCode, attempt.body).toBe(403);
+      expect(attempt.json()).toEqual({
+        detail: expect.stringMatching(/^Only an? (admin|moderator) may do this\.$/) as unknown,
+      });
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
 // Stored XSS
 // ---------------------------------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'Form fields `username` (the email, any case) and `password`, urlencoded or multipart.',
           consumes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
           body: LoginForm,
-          response: { 200: Token, ...errors(400, 401, 413, 429) },
+          response: { 200: Token, ...errors(400, 401, 403, 413, 429) },
         },
       },
       async (request) => ({

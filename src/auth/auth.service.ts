@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../platform/database/database.js';
-import { InvalidError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../platform/errors.js';
+import {
+  ForbiddenError,
+  InvalidError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from '../platform/errors.js';
 import { TOO_MANY_REQUESTS } from '../platform/http/rate-limit.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type { Mailer } from '../platform/mail/mailer.js';
@@ -15,6 +21,7 @@ import type { AccessTokens } from './tokens.js';
 
 export const RESET_MAIL_JOB = 'password-reset-mail';
 export const INCORRECT_LOGIN = 'Incorrect email or password.';
+export const ACCOUNT_SUSPENDED = 'Account suspended.';
 
 export interface AuthServiceOptions {
   frontendUrl: string;
@@ -70,6 +77,8 @@ export class AuthService {
       throw new UnauthenticatedError(INCORRECT_LOGIN);
     }
     await this.throttle.clear(email);
+    // Said only to whoever knows the password, so it tells no one else that the account exists.
+    if (user.suspended) throw new ForbiddenError(ACCOUNT_SUSPENDED);
     return this.tokens.issue(user);
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../platform/errors.js';
+import { hasRole } from '../users/roles.js';
 import type { UsersService } from '../users/users.service.js';
 import type { User } from '../users/users.table.js';
 import type { AccessTokens } from './tokens.js';
@@ -31,15 +32,20 @@ export function provideAuthentication(app: FastifyInstance, tokens: AccessTokens
     if (!subject) throw new UnauthenticatedError('Invalid authentication credentials.');
     const user = await users.findById(subject.id);
     if (!user) throw new UnauthenticatedError('User not found.');
-    // A password change or reset bumps the version, which revokes every token issued before it.
-    if (user.tokenVersion !== subject.tokenVersion)
+    // A password change, a reset or a suspension bumps the version, which revokes every token issued
+    // before it; the version is read from the database, so every instance sees it at the next request.
+    if (user.tokenVersion !== subject.tokenVersion || user.suspended)
       throw new UnauthenticatedError('Invalid authentication credentials.');
     request.user = user;
     request.viewer = user;
   });
 
-  // Roles come with the people feature; until then no one has more than the user's rights.
-  app.decorate('requireRole', async function (_request: FastifyRequest, role: 'moderator' | 'admin') {
-    throw new ForbiddenError(`Only a ${role} may do this.`);
+  // Runs after `authenticate`, on the role read with the user of this very request.
+  app.decorate('requireRole', async function (request: FastifyRequest, role: 'moderator' | 'admin') {
+    if (!hasRole(request.user, role)) {
+      throw new ForbiddenError(
+        role === 'admin' ? 'Only an admin may do this.' : 'Only a moderator may do this.',
+      );
+    }
   });
 }

@@ -94,7 +94,8 @@ export class CommentsRepository {
     return comment;
   }
 
-  async delete(id: number): Promise<void> {
-    await this.db.delete(comments).where(eq(comments.id, id));
+  /** `db` joins the caller's transaction (a moderator's removal, logged with it). */
+  async delete(id: number, db: Database = this.db): Promise<void> {
+    await db.delete(comments).where(eq(comments.id, id));
   }
 }

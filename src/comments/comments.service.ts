@@ -1,6 +1,8 @@
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { named, pageOf, pageWindow, type PageRequest } from '../platform/paging.js';
 import type { PostsService } from '../posts/posts.service.js';
+import type { ModerationService } from '../moderation/moderation.service.js';
+import { hasRole } from '../users/roles.js';
 import type { UsersService } from '../users/users.service.js';
 import type { User } from '../users/users.table.js';
 import type { CommentWithAuthor, CommentsRepository } from './comments.repository.js';
@@ -9,14 +11,15 @@ import type { Comment, CommentPage } from './comments.schemas.js';
 export const COMMENT_NOT_FOUND = 'Comment not found';
 
 /**
- * Comments on posts, oldest first. The comment's author may edit and delete it; the post's author may
- * delete it too.
+ * Comments on posts, oldest first. The comment's author may edit and delete it; the post's author and
+ * moderators may delete it too (a moderator's removal is logged).
  */
 export class CommentsService {
   constructor(
     private readonly comments: CommentsRepository,
     private readonly posts: PostsService,
     private readonly users: UsersService,
+    private readonly moderation: ModerationService,
   ) {}
 
   view({ comment, author }: CommentWithAuthor): Comment {
@@ -68,10 +71,15 @@ export class CommentsService {
   async delete(actor: User, id: number): Promise<void> {
     const found = await this.comments.findById(id);
     if (!found) throw new NotFoundError(COMMENT_NOT_FOUND);
-    if (found.comment.userId !== actor.id && !(await this.isPostAuthor(actor, found.comment.postId))) {
-      throw new ForbiddenError('Not authorized to delete this comment');
+    if (found.comment.userId === actor.id || (await this.isPostAuthor(actor, found.comment.postId))) {
+      await this.comments.delete(id);
+      return;
     }
-    await this.comments.delete(id);
+    if (!hasRole(actor, 'moderator')) throw new ForbiddenError('Not authorized to delete this comment');
+    const subject = `comment ${id} on post ${found.comment.postId}`;
+    await this.moderation.recorded(actor, 'delete_comment', found.author, subject, (db) =>
+      this.comments.delete(id, db),
+    );
   }
 
   private async isPostAuthor(actor: User, postId: number): Promise<boolean> {

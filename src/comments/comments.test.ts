@@ -62,6 +62,7 @@ describe('POST /api/posts/{post_id}/comments', () => {
         username: reader.username,
         image_file: null,
         image_path: '/static/profile_pics/default.jpg',
+        bio: null,
       },
     });
     expect(await commentsOf(postId)).toBe(1);

@@ -17,6 +17,7 @@ export default fp(
       new CommentsRepository(app.database),
       app.postsService,
       app.usersService,
+      app.moderationService,
     );
     app.decorate('commentsService', commentsService);
     app.describeApiTag('comments', 'Comments on posts');
@@ -28,5 +29,5 @@ export default fp(
 
     await app.register(commentsRoutes, { prefix: '/api' });
   },
-  { name: 'comments', dependencies: ['users', 'auth', 'posts'] },
+  { name: 'comments', dependencies: ['users', 'auth', 'moderation', 'posts'] },
 );

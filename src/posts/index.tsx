@@ -25,6 +25,7 @@ export default fp(
       app.jobs,
       renderer,
       app.log,
+      app.moderationService,
     );
     app.decorate('postsService', postsService);
     app.addHook('onReady', () => postsService.queueLeftoverWork());
@@ -48,5 +49,5 @@ export default fp(
     await app.register(postsPages, { sections });
     await app.register(writingPages);
   },
-  { name: 'posts', dependencies: ['users', 'auth', 'media'] },
+  { name: 'posts', dependencies: ['users', 'auth', 'moderation', 'media'] },
 );

@@ -197,6 +197,24 @@ export function userPostsPage(user: UserPublic, page: PostPage): PageDocument {
             {`${page.total} ${page.total === 1 ? 'post' : 'posts'}`}
           </span>
         </div>
+        {user.bio !== null && (
+          <p class="user-bio lead fs-6 mb-3" safe>
+            {user.bio}
+          </p>
+        )}
+        {/* Counts and the Follow button are the visitor's: filled in by js/follows/follow-button. */}
+        <div id="followBox" class="d-flex align-items-center gap-3 mb-4" data-user-id={String(user.id)}>
+          <span id="followCounts" class="text-body-secondary small" aria-live="polite"></span>
+          <button
+            type="button"
+            id="followButton"
+            class="btn btn-sm btn-outline-primary"
+            aria-pressed="false"
+            hidden
+          >
+            Follow
+          </button>
+        </div>
         <PostList page={page} source={`/api/users/${user.id}/posts`} emptyMessage="No posts yet." />
         <div id="scrollSentinel" aria-hidden="true"></div>
       </div>

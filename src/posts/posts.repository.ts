@@ -32,15 +32,15 @@ export type PostFields = Pick<
 export type Rendering = Pick<PostRow, 'contentHtml' | 'excerpt' | 'readingMinutes' | 'renderVersion'>;
 
 // Newest first; the id breaks ties between posts of the same millisecond, so pages never overlap.
-const feedOrder = [desc(posts.datePosted), desc(posts.id)];
+export const feedOrder = [desc(posts.datePosted), desc(posts.id)];
 const placeholder = sql.placeholder;
-const { contentHtml, renderVersion, ...listedColumns } = getTableColumns(posts);
+export const { contentHtml, renderVersion, ...listedColumns } = getTableColumns(posts);
 
 /**
  * Published, written as a constant in the SQL rather than a parameter: the planner then knows a
  * prepared statement matches the partial feed index, whose rows are published posts only.
  */
-const published = (table: { status: AnyPgColumn }) => sql`${table.status} = 'published'`;
+export const published = (table: { status: AnyPgColumn }) => sql`${table.status} = 'published'`;
 
 const due = and(eq(posts.status, 'scheduled'), lte(posts.publishAt, sql`now()`));
 
@@ -245,6 +245,12 @@ export class PostsRepository {
       .delete(posts)
       .where(and(eq(posts.id, id), eq(posts.userId, userId)))
       .returning({ id: posts.id });
+    return deleted !== undefined;
+  }
+
+  /** Deletes the post whoever wrote it (a moderator's removal); `db` joins the caller's transaction. */
+  async deleteById(id: number, db: Database = this.db): Promise<boolean> {
+    const [deleted] = await db.delete(posts).where(eq(posts.id, id)).returning({ id: posts.id });
     return deleted !== undefined;
   }
 

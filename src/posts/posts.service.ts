@@ -3,6 +3,8 @@ import type { Counters } from '../platform/database/counters.js';
 import { ForbiddenError, InvalidFieldError, NotFoundError } from '../platform/errors.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { named, pageOf, pageWindow, type PageRequest } from '../platform/paging.js';
+import type { ModerationService } from '../moderation/moderation.service.js';
+import { hasRole } from '../users/roles.js';
 import type { User } from '../users/users.table.js';
 import type { UsersService } from '../users/users.service.js';
 import { RENDERER_VERSION, excerptOf, readingMinutes, slugOf, type MarkdownRenderer } from './markdown.js';
@@ -39,6 +41,7 @@ export class PostsService {
     private readonly jobs: JobQueue,
     private readonly renderer: MarkdownRenderer,
     private readonly log: FastifyBaseLogger,
+    private readonly moderation: ModerationService,
   ) {
     jobs.handle(PUBLISH_DUE_JOB, async () => void (await this.publishDue()));
     jobs.handle(RENDER_STALE_JOB, async () => void (await this.renderStale()));
@@ -159,12 +162,18 @@ export class PostsService {
     return this.view({ post, author: actor });
   }
 
+  /** The author deletes their post; a moderator may delete anyone's, and the removal is logged. */
   async delete(actor: User, id: number): Promise<void> {
-    if (!(await this.posts.deleteOwn(actor.id, id))) {
-      throw (await this.posts.findForWrite(id))
-        ? new ForbiddenError('Not authorized to delete this post')
-        : new NotFoundError(POST_NOT_FOUND);
-    }
+    if (await this.posts.deleteOwn(actor.id, id)) return;
+    const found = await this.posts.findById(id);
+    if (!found) throw new NotFoundError(POST_NOT_FOUND);
+    if (!hasRole(actor, 'moderator')) throw new ForbiddenError('Not authorized to delete this post');
+    const { post, author } = found;
+    const subject = `post ${post.id}${post.title ? ` "${post.title}"` : ''}`;
+    const deleted = await this.moderation.recorded(actor, 'delete_post', author, subject, (db) =>
+      this.posts.deleteById(id, db),
+    );
+    if (!deleted) throw new NotFoundError(POST_NOT_FOUND);
   }
 
   /** Likes are idempotent: one per user and post; the count is kept by the database. */
@@ -265,7 +274,8 @@ export class PostsService {
     return likes;
   }
 
-  private pageView(rows: PostWithAuthor[], total: number, request: PageRequest): PostPage {
+  /** A page of posts as every list answers it; the personal feed (src/follows) uses it too. */
+  pageView(rows: PostWithAuthor[], total: number, request: PageRequest): PostPage {
     return named(
       'posts',
       pageOf(

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { users, type User } from './users.table.js';
 
@@ -7,11 +7,24 @@ import { users, type User } from './users.table.js';
  * `UserPublic` view needs, and the join that reads them in the same query. The users feature owns the
  * table; other repositories join through this, never through the columns themselves.
  */
-export const authorColumns = { id: users.id, username: users.username, imageFile: users.imageFile };
+export const authorColumns = {
+  id: users.id,
+  username: users.username,
+  imageFile: users.imageFile,
+  bio: users.bio,
+};
 
-export type AuthorRow = Pick<User, 'id' | 'username' | 'imageFile'>;
+export type AuthorRow = Pick<User, 'id' | 'username' | 'imageFile' | 'bio'>;
 
 /** The arguments of `.innerJoin()` that bring in the author named by `userId`. */
 export function joinAuthor(userId: PgColumn) {
   return [users, eq(users.id, userId)] as const;
+}
+
+/**
+ * The kept number of published posts of the author named by `userId`, as a scalar subquery: one
+ * primary-key probe per row, for totals over several authors (a personal feed's).
+ */
+export function authorPostCount(userId: PgColumn) {
+  return sql<number>`(SELECT ${users.postCount} FROM ${users} WHERE ${users.id} = ${userId})`;
 }

@@ -4,3 +4,4 @@ export const EMAIL_MAX_LENGTH = 120;
 export const PASSWORD_MIN_LENGTH = 8;
 /** Longest password accepted anywhere; longer input cannot match and is not worth hashing. */
 export const PASSWORD_MAX_LENGTH = 256;
+export const BIO_MAX_LENGTH = 300;

@@ -281,6 +281,8 @@ describe.each([
         email: user.email,
         image_file: file,
         image_path: b.imagePath(file),
+        bio: null,
+        role: 'user',
       });
 
       const stored = await b.stored(file);
@@ -461,6 +463,8 @@ describe.each([
       email: user.email,
       image_file: null,
       image_path: DEFAULT_AVATAR,
+      bio: null,
+      role: 'user',
     });
     expect(await b.stored(file)).toBeUndefined();
     expect(await getUser(t, user.id)).toMatchObject({ image_file: null, image_path: DEFAULT_AVATAR });

@@ -2,7 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ConfirmModal, Field } from '../platform/web/components.js';
 import type { PageDocument } from '../platform/web/layout.js';
 import { megabytes } from '../platform/http/uploads.js';
-import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_MAX_LENGTH } from './limits.js';
+import {
+  BIO_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_MAX_LENGTH,
+} from './limits.js';
 
 /** The account page: everything on it needs the signed-in user, so the browser fills it in. */
 const usersPages: FastifyPluginAsync = async (app) => {
@@ -74,6 +80,16 @@ export function accountPage(maxUpload: string): PageDocument {
                   maxlength={EMAIL_MAX_LENGTH}
                   required
                   autocomplete="email"
+                />
+                <Field
+                  id="bioInput"
+                  name="bio"
+                  type="textarea"
+                  rows={3}
+                  label="Bio"
+                  labelNote="(optional)"
+                  maxlength={BIO_MAX_LENGTH}
+                  hint="A few words about you, shown on your page."
                 />
                 <button type="submit" class="btn btn-primary">
                   Save

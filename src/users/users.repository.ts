@@ -1,6 +1,7 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { prepareOnPrimary } from '../platform/database/prepared.js';
+import type { Role } from './roles.js';
 import { users, type User } from './users.table.js';
 
 export interface NewUser {
@@ -92,7 +93,10 @@ export class UsersRepository {
     return created;
   }
 
-  async update(id: number, changes: { username?: string; email?: string }): Promise<User | undefined> {
+  async update(
+    id: number,
+    changes: { username?: string; email?: string; bio?: string | null },
+  ): Promise<User | undefined> {
     const [updated] = await this.db.update(users).set(changes).where(eq(users.id, id)).returning();
     return updated;
   }
@@ -133,6 +137,48 @@ export class UsersRepository {
   async postCount(id: number): Promise<number | undefined> {
     const [row] = await this.statements.postCount.execute({ id });
     return row?.postCount;
+  }
+
+  /**
+   * Changes an account's role or suspension. Suspending bumps the token version, which revokes every
+   * token of the account on every instance at its next request.
+   */
+  async setStanding(
+    id: number,
+    changes: { role?: Role; suspended?: boolean },
+    db: Database = this.db,
+  ): Promise<User | undefined> {
+    const [user] = await db
+      .update(users)
+      .set({
+        ...changes,
+        ...(changes.suspended && { tokenVersion: sql`${users.tokenVersion} + 1` }),
+      })
+      .where(eq(users.id, id))
+      .returning();
+    return user;
+  }
+
+  /** Users whose name or email contains `q` (any case), by id; everyone without `q`. */
+  search(q: string | undefined, skip: number, limit: number): Promise<User[]> {
+    const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+    return this.db
+      .select()
+      .from(users)
+      .where(pattern ? or(ilike(users.username, pattern), ilike(users.email, pattern)) : undefined)
+      .orderBy(asc(users.id))
+      .offset(skip)
+      .limit(limit);
+  }
+
+  /** The most followed authors (who wrote something), but not those named, for suggestions. */
+  mostFollowed(limit: number, except: number[]): Promise<User[]> {
+    return this.db
+      .select()
+      .from(users)
+      .where(and(gt(users.postCount, 0), except.length > 0 ? notInArray(users.id, except) : undefined))
+      .orderBy(desc(users.followers), asc(users.id))
+      .limit(limit);
   }
 
   /** Ids of users who wrote anything, by id, for the sitemap. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError } from '../platform/errors.js';
 import { IdParams, OffsetQuery, errors } from '../platform/http/schemas.js';
-import { UserPrivate, UserPublic, UserUpdate } from './users.schemas.js';
+import { UserPrivate, UserProfile, UserPublic, UserUpdate } from './users.schemas.js';
 
 /** `/api/users`: profiles. Registration and passwords are the auth feature's. */
 const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -42,14 +42,17 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:user_id',
     {
+      // `followed` is the caller's: answered to them alone.
+      config: { access: 'optional-auth' },
       schema: {
         tags: ['users'],
-        summary: 'One user',
+        summary: 'One user, with their counts',
+        description: '`followed` says whether the caller follows them (false without a token).',
         params: IdParams('user_id'),
-        response: { 200: UserPublic, ...errors(404) },
+        response: { 200: UserProfile, ...errors(404) },
       },
     },
-    async (request) => usersService.get(request.params.user_id),
+    async (request) => usersService.profile(request.params.user_id, request.viewer),
   );
 
   app.patch(
@@ -58,7 +61,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'owner' },
       schema: {
         tags: ['users'],
-        summary: 'Change username or email',
+        summary: 'Change username, email or bio',
         description: 'Absent or null fields stay as they are.',
         params: IdParams('user_id'),
         body: UserUpdate,

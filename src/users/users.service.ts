@@ -5,7 +5,8 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors
 import type { Storage } from '../platform/storage/storage.js';
 import type { AuthorRow } from './authors.js';
 import type { NewUser, UsersRepository } from './users.repository.js';
-import type { UserPrivate, UserPublic, UserUpdate } from './users.schemas.js';
+import type { Role } from './roles.js';
+import type { UserPrivate, UserProfile, UserPublic, UserUpdate } from './users.schemas.js';
 import type { User } from './users.table.js';
 
 export const USERNAME_TAKEN = 'Username already exists';
@@ -19,8 +20,13 @@ const UNIQUE_INDEX_MESSAGES: Record<string, string> = {
   users_email_lower_key: EMAIL_TAKEN,
 };
 
+/** Whether `followerId` follows `userId`: provided by the follows feature, registered after this one. */
+export type FollowLookup = (followerId: number, userId: number) => Promise<boolean>;
+
 /** Accounts and profiles: who exists, what they are called, and how they look in the API. */
 export class UsersService {
+  private follows: FollowLookup = () => Promise.resolve(false);
+
   constructor(
     private readonly users: UsersRepository,
     private readonly storage: Storage,
@@ -39,11 +45,17 @@ export class UsersService {
       username: user.username,
       image_file: user.imageFile,
       image_path: this.imagePath(user.imageFile),
+      bio: user.bio,
     };
   }
 
   privateView(user: User): UserPrivate {
-    return { ...this.publicView(user), email: user.email };
+    return { ...this.publicView(user), email: user.email, role: user.role };
+  }
+
+  /** The follows feature says who follows whom, for the profile's `followed`. */
+  useFollowLookup(lookup: FollowLookup): void {
+    this.follows = lookup;
   }
 
   // -- Reads ------------------------------------------------------------------------------------
@@ -52,6 +64,40 @@ export class UsersService {
     const user = await this.users.findById(id);
     if (!user) throw new NotFoundError('User not found');
     return this.publicView(user);
+  }
+
+  /** A profile with its kept counts, and whether the viewer (if any) follows them. */
+  async profile(id: number, viewer?: User | null): Promise<UserProfile> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundError('User not found');
+    const followed = !!viewer && viewer.id !== id && (await this.follows(viewer.id, id));
+    return {
+      ...this.publicView(user),
+      role: user.role,
+      followers: user.followers,
+      following: user.following,
+      posts: user.postCount,
+      followed,
+    };
+  }
+
+  /** Accounts whose name or email contains `q`, by id: for admins. */
+  search(q: string | undefined, page: { skip: number; limit: number }): Promise<User[]> {
+    return this.users.search(q, page.skip, page.limit);
+  }
+
+  /** Up to `limit` of the most followed authors, leaving out those named (the reader, whom they follow). */
+  async mostFollowed(limit: number, except: number[]): Promise<UserPublic[]> {
+    return (await this.users.mostFollowed(limit, except)).map((user) => this.publicView(user));
+  }
+
+  /** Changes a role or a suspension (suspending revokes every token); undefined without the user. */
+  setStanding(
+    id: number,
+    changes: { role?: Role; suspended?: boolean },
+    db?: Database,
+  ): Promise<User | undefined> {
+    return this.users.setStanding(id, changes, db);
   }
 
   async list(page: { skip: number; limit: number }): Promise<UserPublic[]> {
@@ -107,9 +153,11 @@ export class UsersService {
 
     const username = changes.username ?? undefined;
     const email = changes.email?.toLowerCase() ?? undefined;
-    if (username === undefined && email === undefined) return this.privateView(target);
+    // An empty bio (or null) clears it; absent leaves it.
+    const bio = changes.bio === undefined ? undefined : changes.bio?.trim() || null;
+    if (username === undefined && email === undefined && bio === undefined) return this.privateView(target);
     await this.assertAvailable({ username, email }, target.id);
-    const updated = await this.writeProfile(() => this.users.update(target.id, { username, email }));
+    const updated = await this.writeProfile(() => this.users.update(target.id, { username, email, bio }));
     if (!updated) throw new NotFoundError('User not found.');
     return this.privateView(updated);
   }

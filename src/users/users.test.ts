@@ -88,6 +88,8 @@ describe('POST /api/users', () => {
       email: 'alice.w@example.com',
       image_file: null,
       image_path: DEFAULT_AVATAR,
+      bio: null,
+      role: 'user',
     });
     expect(response.body).not.toMatch(/password|hash|argon/i);
 
@@ -232,6 +234,8 @@ describe('POST /api/users', () => {
       email: 'bob@example.com',
       image_file: null,
       image_path: DEFAULT_AVATAR,
+      bio: null,
+      role: 'user',
     });
   });
 
@@ -315,6 +319,7 @@ describe('GET /api/users', () => {
       username: u.username,
       image_file: null,
       image_path: DEFAULT_AVATAR,
+      bio: null,
     });
 
     const all = await t.app.inject('/api/users');
@@ -365,6 +370,12 @@ describe('GET /api/users/{user_id}', () => {
       username: 'Carol',
       image_file: null,
       image_path: DEFAULT_AVATAR,
+      bio: null,
+      role: 'user',
+      followers: 0,
+      following: 0,
+      posts: 0,
+      followed: false,
     });
   });
 
@@ -396,6 +407,8 @@ describe('GET /api/users/me', () => {
       email: 'dana@example.com',
       image_file: null,
       image_path: DEFAULT_AVATAR,
+      bio: null,
+      role: 'user',
     });
   });
 
@@ -512,6 +525,8 @@ describe('PATCH /api/users/{user_id}', () => {
       email: 'erin.new@example.com',
       image_file: null,
       image_path: DEFAULT_AVATAR,
+      bio: null,
+      role: 'user',
     });
 
     expect((await t.app.inject(`/api/users/${user.id}`)).json<{ username: string }>().username).toBe('Erin2');
@@ -550,6 +565,8 @@ describe('PATCH /api/users/{user_id}', () => {
       email: 'fay3@example.com',
       image_file: null,
       image_path: DEFAULT_AVATAR,
+      bio: null,
+      role: 'user',
     });
 
     const [row] = await t.app.database.db.select().from(users).where(eq(users.id, user.id));
@@ -752,7 +769,7 @@ describe('GET /api/users/{user_id}/posts', () => {
       date_posted: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
       likes: 0,
       comments: 0,
-      author: { id: author.id, username: 'writer', image_file: null, image_path: DEFAULT_AVATAR },
+      author: { id: author.id, username: 'writer', image_file: null, image_path: DEFAULT_AVATAR, bio: null },
       slug: 'title-3',
       description: null,
       excerpt: 'post 3',

@@ -3,10 +3,12 @@ import { api } from '../../platform/web/browser/api.js';
 import { byId, field, modal, onSubmit, showError } from '../../platform/web/browser/dom.js';
 import { listLoader } from '../../platform/web/browser/list-loader.js';
 import { currentUser } from '../../platform/web/browser/session.js';
+import { hasRole } from '../../users/roles.js';
+import type { UserPrivate } from '../../users/users.schemas.js';
 import { commentItem } from './comment-item.js';
 
 // The comments below a post: Load More, the form of signed-in readers, and Edit and Delete on the
-// comments the reader may change (their own; any of them on their own post).
+// comments the reader may change (their own; any of them on their own post; a moderator deletes any).
 const section = byId('comments');
 const postAuthorId = Number(byId('post').dataset.authorId);
 const list = byId('commentList');
@@ -20,14 +22,15 @@ const loader = listLoader<CommentPage, Comment>({
   idAttribute: 'data-comment-id',
 });
 let chosen: HTMLElement | undefined;
-const reader = await currentUser().catch(() => null);
+const reader = await currentUser<UserPrivate>().catch(() => null);
 const readerId = reader?.id;
+const moderates = reader !== null && hasRole(reader, 'moderator');
 
 function showControls(item: HTMLElement): void {
   const own = readerId !== undefined && Number(item.dataset.authorId) === readerId;
   const controls = item.querySelector<HTMLElement>('.comment-controls');
   if (!controls) return;
-  controls.hidden = !own && readerId !== postAuthorId;
+  controls.hidden = !own && readerId !== postAuthorId && !moderates;
   controls.querySelector<HTMLElement>('[data-action="edit-comment"]')!.hidden = !own;
 }
 

@@ -3,6 +3,8 @@ import { api } from '../../platform/web/browser/api.js';
 import { byId, modal, showError } from '../../platform/web/browser/dom.js';
 import { currentUser } from '../../platform/web/browser/session.js';
 import { flashOnNextPage } from '../../platform/web/browser/toasts.js';
+import { hasRole } from '../../users/roles.js';
+import type { UserPrivate } from '../../users/users.schemas.js';
 
 const container = byId('post');
 const postId = container.dataset.postId ?? '';
@@ -17,11 +19,14 @@ function showLikes(state: LikeState): void {
   likeButton.classList.toggle('btn-outline-danger', !state.liked);
 }
 
-const user = await currentUser().catch(() => null);
+const user = await currentUser<UserPrivate>().catch(() => null);
 if (user) {
   showLikes(await api<LikeState>(`/api/posts/${postId}/like`));
   likeButton.disabled = false;
-  byId('ownerControls').hidden = user.id !== authorId;
+  // The author edits and deletes; a moderator may delete anyone's post, not edit it.
+  const controls = byId('ownerControls');
+  controls.hidden = user.id !== authorId && !hasRole(user, 'moderator');
+  controls.querySelector<HTMLElement>('a[href^="/editor/"]')!.hidden = user.id !== authorId;
 }
 
 likeButton.addEventListener('click', () => {

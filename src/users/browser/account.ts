@@ -27,6 +27,7 @@ function setUpAccount(initial: UserPrivate): void {
     deletePicture.hidden = updated.image_file === null;
     (profileForm.elements.namedItem('username') as HTMLInputElement).value = updated.username;
     (profileForm.elements.namedItem('email') as HTMLInputElement).value = updated.email;
+    (profileForm.elements.namedItem('bio') as HTMLTextAreaElement).value = updated.bio ?? '';
   }
 
   show(user);
@@ -36,7 +37,7 @@ function setUpAccount(initial: UserPrivate): void {
     show(
       await api<UserPrivate>(`/api/users/${user.id}`, {
         method: 'PATCH',
-        json: { username: field(data, 'username'), email: field(data, 'email') },
+        json: { username: field(data, 'username'), email: field(data, 'email'), bio: field(data, 'bio') },
       }),
     );
     showSuccess('Your profile is saved.');
