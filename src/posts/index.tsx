@@ -25,6 +25,7 @@ export default fp(
       app.jobs,
       renderer,
       app.log,
+      app.tagsService,
     );
     app.decorate('postsService', postsService);
     app.addHook('onReady', () => postsService.queueLeftoverWork());
@@ -49,5 +50,5 @@ export default fp(
     await app.register(postsRoutes, { prefix: '/api' });
     await app.register(postsPages, { sections });
   },
-  { name: 'posts', dependencies: ['users', 'auth', 'media'] },
+  { name: 'posts', dependencies: ['users', 'auth', 'media', 'tags'] },
 );

@@ -3,11 +3,13 @@ import type { Counters } from '../platform/database/counters.js';
 import { ForbiddenError, InvalidFieldError, NotFoundError } from '../platform/errors.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { named, pageOf, pageWindow, type PageRequest } from '../platform/paging.js';
+import type { TagsService } from '../tags/tags.service.js';
 import type { User } from '../users/users.table.js';
 import type { UsersService } from '../users/users.service.js';
 import { RENDERER_VERSION, excerptOf, readingMinutes, slugOf, type MarkdownRenderer } from './markdown.js';
 import type { PostFields, PostWithAuthor, PostsRepository, Rendering } from './posts.repository.js';
 import type {
+  FeedQuery,
   LikeState,
   OwnPostsQuery,
   Post,
@@ -39,12 +41,14 @@ export class PostsService {
     private readonly jobs: JobQueue,
     private readonly renderer: MarkdownRenderer,
     private readonly log: FastifyBaseLogger,
+    /** A post's tags and the tag feeds (src/tags). */
+    private readonly tags: TagsService,
   ) {
     jobs.handle(PUBLISH_DUE_JOB, async () => void (await this.publishDue()));
     jobs.handle(RENDER_STALE_JOB, async () => void (await this.renderStale()));
   }
 
-  view({ post, author }: PostWithAuthor): Post {
+  view({ post, author }: PostWithAuthor, tags: string[] = []): Post {
     return {
       id: post.id,
       title: post.title,
@@ -60,19 +64,32 @@ export class PostsService {
       status: post.status,
       publish_at: post.publishAt?.toISOString() ?? null,
       reading_minutes: post.readingMinutes,
+      tags,
     };
   }
 
-  detailView(row: PostWithAuthor<PostRow>): PostDetail {
-    return { ...this.view(row), content_html: row.post.contentHtml };
+  async detailView(row: PostWithAuthor<PostRow>): Promise<PostDetail> {
+    const tags = (await this.tags.ofPosts([row.post.id])).get(row.post.id);
+    return { ...this.view(row, tags), content_html: row.post.contentHtml };
   }
 
-  /** The published feed, newest first. */
-  async page(request: PageRequest): Promise<PostPage> {
+  /** The published feed, newest first; with `tag`, that tag's posts. */
+  async page(request: PageRequest & Pick<FeedQuery, 'tag'>): Promise<PostPage> {
+    if (request.tag !== undefined) return this.pageByTag(this.tags.nameOf(request.tag), request);
     const [rows, total] = await Promise.all([
       this.posts.feed(pageWindow(request)),
       this.counters.value('posts'),
     ]);
+    return this.pageView(rows, total, request);
+  }
+
+  /**
+   * One tag's published posts, newest first: their positions from the tag's own index (src/tags),
+   * then those posts by id.
+   */
+  async pageByTag(name: string, request: PageRequest): Promise<PostPage> {
+    const { positions, total } = await this.tags.feed(name, pageWindow(request));
+    const rows = await this.posts.publishedByIds(positions.map((position) => position.id));
     return this.pageView(rows, total, request);
   }
 
@@ -125,12 +142,14 @@ export class PostsService {
   }
 
   async create(author: User, fields: PostCreate): Promise<Post> {
+    const tags = this.tags.normalise(fields.tags ?? []);
     const publication = (await this.publication(fields)) ?? { status: 'published', publishAt: null };
     const post = await this.posts.insert(author.id, {
       ...this.written(fields.title ?? null, fields.content, fields.description ?? null),
       ...publication,
     });
-    return this.view({ post, author });
+    if (tags.length > 0) await this.tags.setTags(post.id, tags);
+    return this.view({ post, author }, tags);
   }
 
   /** PUT: the post becomes what was sent (a missing title or description clears it); the status stays unless sent. */
@@ -139,6 +158,7 @@ export class PostsService {
       ...fields,
       title: fields.title ?? null,
       description: fields.description ?? null,
+      tags: fields.tags ?? [],
     });
   }
 
@@ -147,6 +167,7 @@ export class PostsService {
     const existing = await this.posts.findForWrite(id);
     if (!existing) throw new NotFoundError(POST_NOT_FOUND);
     if (existing.userId !== actor.id) throw new ForbiddenError('Not authorized to update this post');
+    const newTags = changes.tags === undefined ? undefined : this.tags.normalise(changes.tags);
     const post = await this.posts.updateOwn(actor.id, id, {
       ...this.written(
         changes.title === undefined ? existing.title : changes.title,
@@ -156,7 +177,9 @@ export class PostsService {
       ...(await this.publication(changes, existing.status)),
     });
     if (!post) throw new NotFoundError(POST_NOT_FOUND);
-    return this.view({ post, author: actor });
+    if (newTags) await this.tags.setTags(post.id, newTags);
+    const tags = newTags ?? (await this.tags.ofPosts([post.id])).get(post.id);
+    return this.view({ post, author: actor }, tags);
   }
 
   async delete(actor: User, id: number): Promise<void> {
@@ -265,7 +288,8 @@ export class PostsService {
     return likes;
   }
 
-  private pageView(rows: PostWithAuthor[], total: number, request: PageRequest): PostPage {
+  private async pageView(rows: PostWithAuthor[], total: number, request: PageRequest): Promise<PostPage> {
+    const tags = await this.tags.ofPosts(rows.map(({ post }) => post.id));
     return named(
       'posts',
       pageOf(
@@ -273,7 +297,7 @@ export class PostsService {
         total,
         request,
         ({ post }) => ({ at: post.datePosted, id: post.id }),
-        (row) => this.view(row),
+        (row) => this.view(row, tags.get(row.post.id)),
       ),
     );
   }
