@@ -10,6 +10,7 @@ import { loggerOptions } from './platform/http/logging.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import media from './media/index.js';
 import posts from './posts/index.js';
+import search from './search/index.js';
 import site from './site/index.js';
 import tags from './tags/index.js';
 import users from './users/index.js';
@@ -18,7 +19,7 @@ import users from './users/index.js';
  * The features, in the order they are registered: each one may use the services of those before it
  * (auth signs users in, posts are written by users, comments are on posts, the site's feeds list posts).
  */
-export const features = [users, auth, media, tags, posts, comments, site];
+export const features = [users, auth, media, tags, search, posts, comments, site];
 
 export interface AppOptions extends PlatformOptions {
   logger?: FastifyServerOptions['logger'];

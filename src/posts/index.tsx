@@ -26,6 +26,7 @@ export default fp(
       renderer,
       app.log,
       app.tagsService,
+      app.searchService,
     );
     app.decorate('postsService', postsService);
     app.addHook('onReady', () => postsService.queueLeftoverWork());
@@ -50,5 +51,5 @@ export default fp(
     await app.register(postsRoutes, { prefix: '/api' });
     await app.register(postsPages, { sections });
   },
-  { name: 'posts', dependencies: ['users', 'auth', 'media', 'tags'] },
+  { name: 'posts', dependencies: ['users', 'auth', 'media', 'tags', 'search'] },
 );

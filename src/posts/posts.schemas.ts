@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery, StoredText } from '../platform/http/schemas.js';
+import { SearchText, Snippet } from '../search/search.schemas.js';
 import { TagsField } from '../tags/tags.schemas.js';
 import { UserPublic } from '../users/users.schemas.js';
 import { DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH } from './limits.js';
@@ -40,6 +41,7 @@ const postFields = {
   }),
   reading_minutes: Type.Integer(),
   tags: Type.Array(Type.String(), { description: 'Normalised, in the order the author gave them' }),
+  snippet: Type.Optional(Snippet),
 };
 
 export const Post = Type.Object(postFields, { title: 'Post' });
@@ -55,7 +57,7 @@ export const PostPage = Page('posts', Post, 'PostPage');
 /** `skip`/`limit` as the original API, plus the cursor that pages without gaps or duplicates. */
 export const PostPageQuery = PageQuery(10);
 
-/** The feed's query: the posts of one tag with `tag`. */
+/** The feed's query: the posts of one tag with `tag`, a search with `q` (paged by `skip`). */
 export const FeedQuery = Type.Object({
   ...PostPageQuery.properties,
   tag: Type.Optional(
@@ -65,6 +67,7 @@ export const FeedQuery = Type.Object({
       description: 'Only posts with this tag (normalised like one)',
     }),
   ),
+  q: Type.Optional(SearchText),
 });
 
 export const OwnPostsQuery = Type.Object({
