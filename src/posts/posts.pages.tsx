@@ -12,6 +12,7 @@ import {
 } from '../platform/web/components.js';
 import type { PageDocument } from '../platform/web/layout.js';
 import { attributeText } from '../platform/web/render.js';
+import { TagChips } from '../tags/tag-chips.js';
 import type { UserPublic } from '../users/users.schemas.js';
 import { TITLE_MAX_LENGTH } from './limits.js';
 import type { Post, PostPage } from './posts.schemas.js';
@@ -74,6 +75,7 @@ export function PostCard({ post, headingLevel = 2 }: { post: Post; headingLevel?
         <div class="flex-grow-1 min-w-0">
           <AuthorLine author={post.author} date={post.date_posted} href={href} />
           {post.title !== null && <PostTitle title={post.title} href={href} level={headingLevel} />}
+          <TagChips tags={post.tags} />
           <p class="post-content mb-0" safe>
             {post.content}
           </p>
@@ -98,7 +100,15 @@ function PostTitle({ title, href, level }: { title: string; href: string; level:
 }
 
 /** A list of posts that the browser continues (Load More, or scrolling on a user's page). */
-function PostList({ page, source, emptyMessage }: { page: PostPage; source: string; emptyMessage: string }) {
+export function PostList({
+  page,
+  source,
+  emptyMessage,
+}: {
+  page: PostPage;
+  source: string;
+  emptyMessage: string;
+}) {
   return (
     <PagedList
       id="postList"

@@ -76,6 +76,11 @@ export class TagsService {
     return this.tags.count(name);
   }
 
+  /** The names of the most used tags, for the sitemap. */
+  async names(limit: number): Promise<string[]> {
+    return (await this.tags.list(limit)).map((tag) => tag.name);
+  }
+
   /** Tags of published posts, most used first; `q` keeps those that start with it. */
   async list(query: TagListQuery): Promise<TagList> {
     const prefix = query.q === undefined ? undefined : normalisePrefix(query.q);

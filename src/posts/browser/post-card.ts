@@ -1,5 +1,6 @@
 import type { Post } from '../posts.schemas.js';
 import { formatPostDate, h } from '../../platform/web/browser/dom.js';
+import { tagChips } from '../../tags/browser/tag-chips.js';
 
 /** The same markup as the server's `PostCard` (src/posts/posts.pages.tsx), built as DOM. */
 export function postCard(post: Post): HTMLElement {
@@ -46,6 +47,7 @@ export function postCard(post: Post): HTMLElement {
         { class: 'flex-grow-1 min-w-0' },
         byline,
         title,
+        tagChips(post.tags),
         h('p', { class: 'post-content mb-0' }, post.content),
         h(
           'a',

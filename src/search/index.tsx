@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { RANKED_CANDIDATES } from './limits.js';
+import { NavbarSearch } from './search.pages.js';
 import { SearchRepository } from './search.repository.js';
 import { SearchService } from './search.service.js';
 
@@ -20,6 +21,7 @@ export default fp(
       app.config.searchLanguage,
     );
     app.decorate('searchService', searchService);
+    app.siteLayout.addToNavbar(<NavbarSearch />);
     app.addHook('onReady', async () => {
       const rewritten = await searchService.prepare();
       if (rewritten > 0) app.log.info({ posts: rewritten }, 'search index rewritten in SEARCH_LANGUAGE');
