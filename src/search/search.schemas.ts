@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { StoredText } from '../platform/http/schemas.js';
 import { QUERY_MAX_LENGTH } from './limits.js';
 
 /** A piece of the text around the matches: plain text, `match` for the words found. */
@@ -9,7 +10,8 @@ export const Snippet = Type.Array(SnippetPart, {
     'Search results only: the text around the matches, in parts; plain text (show it escaped, mark the matches)',
 });
 
-export const SearchText = Type.String({
+// Sent to PostgreSQL, which refuses U+0000: refused here with a 422.
+export const SearchText = StoredText({
   minLength: 1,
   maxLength: QUERY_MAX_LENGTH,
   description: 'Full-text search: words, "quoted phrases", -excluded, or. Results by relevance, then newest',

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { NO_NUL_PATTERN } from '../platform/http/schemas.js';
 import { TAG_MAX_LENGTH } from './limits.js';
 
 export const TagList = Type.Object(
@@ -19,6 +20,7 @@ export const TagListQuery = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: TAG_MAX_LENGTH,
+      pattern: NO_NUL_PATTERN,
       description: 'Only tags that start with this (normalised like a tag): suggestions while typing',
     }),
   ),
