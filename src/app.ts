@@ -12,15 +12,33 @@ import { validatorCompiler } from './platform/http/validation.js';
 import media from './media/index.js';
 import moderation from './moderation/index.js';
 import posts from './posts/index.js';
+import search from './search/index.js';
+import searchPages from './search/search.pages.js';
 import site from './site/index.js';
+import tags from './tags/index.js';
+import tagPages from './tags/tags.pages.js';
 import users from './users/index.js';
 
 /**
  * The features, in the order they are registered: each one may use the services of those before it
  * (auth signs users in, moderators act on posts and comments, posts are written by users, comments
- * are on posts, people follow authors, the site's feeds list posts).
+ * are on posts, people follow authors, the site's feeds list posts). Tags and search come before
+ * posts, which keep each post's tags and words through them; their pages list posts, so they come after.
  */
-export const features = [users, auth, moderation, media, posts, comments, follows, site];
+export const features = [
+  users,
+  auth,
+  moderation,
+  media,
+  tags,
+  search,
+  posts,
+  comments,
+  follows,
+  tagPages,
+  searchPages,
+  site,
+];
 
 export interface AppOptions extends PlatformOptions {
   logger?: FastifyServerOptions['logger'];

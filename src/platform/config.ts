@@ -20,6 +20,8 @@ export interface Config {
   /** The site's identity: the navbar, page titles, the home page's header, feeds and the manifest. */
   site: { name: string; description: string };
   postsPerPage: number;
+  /** The text search configuration of PostgreSQL that stems words (`english`, `simple`, `french`...). */
+  searchLanguage: string;
   maxUploadSizeBytes: number;
   /** Images are made in a child process (the default), or in the server's own. */
   imageWorker: boolean;
@@ -164,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
       description: read.string('SITE_DESCRIPTION') ?? 'Stories, notes and ideas from our writers.',
     },
     postsPerPage: read.integer('POSTS_PER_PAGE', 10, { min: 1, max: 100 }),
+    searchLanguage: readSearchLanguage(read.string('SEARCH_LANGUAGE')),
     maxUploadSizeBytes: read.integer('MAX_UPLOAD_SIZE_BYTES', 5 * 1024 * 1024, { min: 1024 }),
     imageWorker: read.boolean('IMAGE_WORKER', true),
     resetTokenExpireMinutes: read.integer('RESET_TOKEN_EXPIRE_MINUTES', 60, { min: 1 }),
@@ -185,6 +188,15 @@ export function loadConfig(env: Env = process.env): Config {
       'info',
     ),
   };
+}
+
+/** A name of a text search configuration: checked against the database at start (src/search). */
+function readSearchLanguage(value: string | undefined): string {
+  if (value === undefined) return 'english';
+  if (!/^[a-z_]{1,63}$/.test(value)) {
+    throw new ConfigError('SEARCH_LANGUAGE must name a text search configuration, such as english or simple');
+  }
+  return value;
 }
 
 function readDatabase(read: ReturnType<typeof reader>, dataDir: string): DatabaseConfig {

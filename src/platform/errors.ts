@@ -24,6 +24,8 @@ export class InvalidFieldError extends DomainError {
     /** The field's name in the request's body. */
     readonly field: string,
     message: string,
+    /** Where the field was sent: the body, or the query string. */
+    readonly location: 'body' | 'query' = 'body',
   ) {
     super(message);
   }

@@ -26,6 +26,8 @@ export default fp(
       renderer,
       app.log,
       app.moderationService,
+      app.tagsService,
+      app.searchService,
     );
     app.decorate('postsService', postsService);
     app.addHook('onReady', () => postsService.queueLeftoverWork());
@@ -49,5 +51,5 @@ export default fp(
     await app.register(postsPages, { sections });
     await app.register(writingPages);
   },
-  { name: 'posts', dependencies: ['users', 'auth', 'moderation', 'media'] },
+  { name: 'posts', dependencies: ['users', 'auth', 'moderation', 'media', 'tags', 'search'] },
 );

@@ -5,6 +5,7 @@ import { Avatar, ConfirmModal, PagedList } from '../platform/web/components.js';
 import { formatPostDate } from '../platform/web/dates.js';
 import type { PageDocument } from '../platform/web/layout.js';
 import { attributeText } from '../platform/web/render.js';
+import { TagChips } from '../tags/tag-chips.js';
 import type { UserPublic } from '../users/users.schemas.js';
 import { commentCount, postPath, readingTime } from './links.js';
 import type { Post, PostDetail, PostPage } from './posts.schemas.js';
@@ -85,6 +86,7 @@ export function PostCard({ post }: { post: Post }) {
             </a>
           </h2>
         )}
+        <TagChips tags={post.tags} />
         <p class="post-excerpt mb-2" safe>
           {post.excerpt}
         </p>
@@ -138,7 +140,15 @@ const ReadingTime = ({ minutes }: { minutes: number }) => (
 );
 
 /** A list of posts that the browser continues (Load More, or scrolling on a user's page). */
-function PostList({ page, source, emptyMessage }: { page: PostPage; source: string; emptyMessage: string }) {
+export function PostList({
+  page,
+  source,
+  emptyMessage,
+}: {
+  page: PostPage;
+  source: string;
+  emptyMessage: string;
+}) {
   return (
     <PagedList
       id="postList"
@@ -270,6 +280,7 @@ export function postPage(post: PostDetail, url: string, sections: JSX.Element[] 
                 </p>
               </div>
             </div>
+            <TagChips tags={post.tags} />
           </header>
           <div class="article-content">{safeContent}</div>
           <footer class="article-actions d-flex flex-wrap gap-2 align-items-center">

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { prepareStatements, type Prepare } from '../platform/database/prepared.js';
@@ -145,6 +145,21 @@ export class PostsRepository {
           limit: window.limit,
         })
       : statements.offset.execute({ ...values, skip: window.skip, limit: window.limit });
+  }
+
+  /**
+   * These posts, if published, in the order of `ids` (a page another feature found: a tag's, a
+   * search's). Read by primary key.
+   */
+  async publishedByIds(ids: number[]): Promise<PostWithAuthor[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .select({ post: listedColumns, author: authorColumns })
+      .from(posts)
+      .innerJoin(...joinAuthor(posts.userId))
+      .where(and(inArray(posts.id, ids), published(posts)));
+    const byId = new Map(rows.map((row) => [row.post.id, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** The post whatever its status, with its rendered HTML. */

@@ -9,6 +9,7 @@ import {
   PostDetail,
   PostPage,
   PostPageQuery,
+  FeedQuery,
   PostPreview,
   PostPreviewRequest,
   PostUpdate,
@@ -28,8 +29,8 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: shared,
       schema: {
         tags: ['posts'],
-        summary: 'The feed, newest first',
-        querystring: PostPageQuery,
+        summary: 'The feed, newest first; with `tag`, the posts of that tag',
+        querystring: FeedQuery,
         response: { 200: PostPage, ...errors() },
       },
     },

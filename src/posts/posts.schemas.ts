@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery, StoredText } from '../platform/http/schemas.js';
+import { SearchText, Snippet } from '../search/search.schemas.js';
+import { TagsField } from '../tags/tags.schemas.js';
 import { UserPublic } from '../users/users.schemas.js';
 import { DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH } from './limits.js';
 import { POST_STATUSES } from './posts.table.js';
@@ -38,6 +40,8 @@ const postFields = {
     description: 'When a scheduled post will be published',
   }),
   reading_minutes: Type.Integer(),
+  tags: Type.Array(Type.String(), { description: 'Normalised, in the order the author gave them' }),
+  snippet: Type.Optional(Snippet),
 };
 
 export const Post = Type.Object(postFields, { title: 'Post' });
@@ -53,6 +57,19 @@ export const PostPage = Page('posts', Post, 'PostPage');
 /** `skip`/`limit` as the original API, plus the cursor that pages without gaps or duplicates. */
 export const PostPageQuery = PageQuery(10);
 
+/** The feed's query: the posts of one tag with `tag`, a search with `q` (paged by `skip`). */
+export const FeedQuery = Type.Object({
+  ...PostPageQuery.properties,
+  tag: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Only posts with this tag (normalised like one)',
+    }),
+  ),
+  q: Type.Optional(SearchText),
+});
+
 export const OwnPostsQuery = Type.Object({
   ...PageQuery(10).properties,
   status: Type.Enum(POST_STATUSES, { default: 'draft' }),
@@ -65,6 +82,7 @@ export const PostCreate = Type.Object({
   description: Type.Optional(Nullable(Description)),
   status: Type.Optional(WrittenStatus),
   publish_at: Type.Optional(PublishAt),
+  tags: Type.Optional(TagsField),
 });
 
 /** PATCH: only what is sent changes; `title: null` clears the title, `content` cannot be null. */
@@ -74,6 +92,7 @@ export const PostUpdate = Type.Object({
   description: Type.Optional(Nullable(Description)),
   status: Type.Optional(WrittenStatus),
   publish_at: Type.Optional(PublishAt),
+  tags: Type.Optional(TagsField),
 });
 
 export const PostPreviewRequest = Type.Object({ content: StoredText({ maxLength: 200_000 }) });
@@ -93,6 +112,7 @@ export type PostPage = Static<typeof PostPage>;
 export type PostCreate = Static<typeof PostCreate>;
 export type PostUpdate = Static<typeof PostUpdate>;
 export type OwnPostsQuery = Static<typeof OwnPostsQuery>;
+export type FeedQuery = Static<typeof FeedQuery>;
 export type PostPreview = Static<typeof PostPreview>;
 export type LikeState = Static<typeof LikeState>;
 export type PostStatus = Post['status'];

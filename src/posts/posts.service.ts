@@ -5,11 +5,14 @@ import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { named, pageOf, pageWindow, type PageRequest } from '../platform/paging.js';
 import type { ModerationService } from '../moderation/moderation.service.js';
 import { hasRole } from '../users/roles.js';
+import type { SearchService } from '../search/search.service.js';
+import type { TagsService } from '../tags/tags.service.js';
 import type { User } from '../users/users.table.js';
 import type { UsersService } from '../users/users.service.js';
 import { RENDERER_VERSION, excerptOf, readingMinutes, slugOf, type MarkdownRenderer } from './markdown.js';
 import type { PostFields, PostWithAuthor, PostsRepository, Rendering } from './posts.repository.js';
 import type {
+  FeedQuery,
   LikeState,
   OwnPostsQuery,
   Post,
@@ -42,12 +45,16 @@ export class PostsService {
     private readonly renderer: MarkdownRenderer,
     private readonly log: FastifyBaseLogger,
     private readonly moderation: ModerationService,
+    /** A post's tags and the tag feeds (src/tags). */
+    private readonly tags: TagsService,
+    /** Each post's words, and `?q=` (src/search). */
+    private readonly search: SearchService,
   ) {
     jobs.handle(PUBLISH_DUE_JOB, async () => void (await this.publishDue()));
     jobs.handle(RENDER_STALE_JOB, async () => void (await this.renderStale()));
   }
 
-  view({ post, author }: PostWithAuthor): Post {
+  view({ post, author }: PostWithAuthor, tags: string[] = []): Post {
     return {
       id: post.id,
       title: post.title,
@@ -63,20 +70,60 @@ export class PostsService {
       status: post.status,
       publish_at: post.publishAt?.toISOString() ?? null,
       reading_minutes: post.readingMinutes,
+      tags,
     };
   }
 
-  detailView(row: PostWithAuthor<PostRow>): PostDetail {
-    return { ...this.view(row), content_html: row.post.contentHtml };
+  async detailView(row: PostWithAuthor<PostRow>): Promise<PostDetail> {
+    const tags = (await this.tags.ofPosts([row.post.id])).get(row.post.id);
+    return { ...this.view(row, tags), content_html: row.post.contentHtml };
   }
 
-  /** The published feed, newest first. */
-  async page(request: PageRequest): Promise<PostPage> {
+  /** The published feed, newest first; with `tag`, that tag's posts; with `q`, a search. */
+  async page(request: PageRequest & Pick<FeedQuery, 'tag' | 'q'>): Promise<PostPage> {
+    if (request.q !== undefined) {
+      if (request.tag !== undefined) {
+        throw new InvalidFieldError('q', 'Search all posts, or list one tag: not both at once', 'query');
+      }
+      return this.searchPage(request.q, request);
+    }
+    if (request.tag !== undefined) return this.pageByTag(this.tags.nameOf(request.tag), request);
     const [rows, total] = await Promise.all([
       this.posts.feed(pageWindow(request)),
       this.counters.value('posts'),
     ]);
     return this.pageView(rows, total, request);
+  }
+
+  /**
+   * One tag's published posts, newest first: their positions from the tag's own index (src/tags),
+   * then those posts by id.
+   */
+  async pageByTag(name: string, request: PageRequest): Promise<PostPage> {
+    const { positions, total } = await this.tags.feed(name, pageWindow(request));
+    const rows = await this.posts.publishedByIds(positions.map((position) => position.id));
+    return this.pageView(rows, total, request);
+  }
+
+  /**
+   * The published posts that match `q`, the most relevant first (then the newest), each with its
+   * snippet. Ranked results page by `skip` only: `next_cursor` stays null.
+   */
+  async searchPage(q: string, request: PageRequest): Promise<PostPage> {
+    const hits = await this.search.find(q, request.skip, request.limit);
+    const rows = await this.posts.publishedByIds(hits.postIds);
+    const tags = await this.tags.ofPosts(hits.postIds);
+    return {
+      posts: rows.map((row) => ({
+        ...this.view(row, tags.get(row.post.id)),
+        snippet: hits.snippets.get(row.post.id) ?? [],
+      })),
+      total: hits.total,
+      skip: request.skip,
+      limit: request.limit,
+      has_more: request.skip + hits.postIds.length < hits.total,
+      next_cursor: null,
+    };
   }
 
   /** A user's published posts, newest first; NotFoundError when there is no such user. */
@@ -128,12 +175,17 @@ export class PostsService {
   }
 
   async create(author: User, fields: PostCreate): Promise<Post> {
+    const tags = this.tags.normalise(fields.tags ?? []);
     const publication = (await this.publication(fields)) ?? { status: 'published', publishAt: null };
-    const post = await this.posts.insert(author.id, {
-      ...this.written(fields.title ?? null, fields.content, fields.description ?? null),
-      ...publication,
-    });
-    return this.view({ post, author });
+    const { text, ...written } = this.written(
+      fields.title ?? null,
+      fields.content,
+      fields.description ?? null,
+    );
+    const post = await this.posts.insert(author.id, { ...written, ...publication });
+    if (tags.length > 0) await this.tags.setTags(post.id, tags);
+    await this.search.index(post.id, { ...post, tags, text });
+    return this.view({ post, author }, tags);
   }
 
   /** PUT: the post becomes what was sent (a missing title or description clears it); the status stays unless sent. */
@@ -142,6 +194,7 @@ export class PostsService {
       ...fields,
       title: fields.title ?? null,
       description: fields.description ?? null,
+      tags: fields.tags ?? [],
     });
   }
 
@@ -150,16 +203,21 @@ export class PostsService {
     const existing = await this.posts.findForWrite(id);
     if (!existing) throw new NotFoundError(POST_NOT_FOUND);
     if (existing.userId !== actor.id) throw new ForbiddenError('Not authorized to update this post');
+    const newTags = changes.tags === undefined ? undefined : this.tags.normalise(changes.tags);
+    const { text, ...written } = this.written(
+      changes.title === undefined ? existing.title : changes.title,
+      changes.content ?? existing.content,
+      changes.description === undefined ? existing.description : changes.description,
+    );
     const post = await this.posts.updateOwn(actor.id, id, {
-      ...this.written(
-        changes.title === undefined ? existing.title : changes.title,
-        changes.content ?? existing.content,
-        changes.description === undefined ? existing.description : changes.description,
-      ),
+      ...written,
       ...(await this.publication(changes, existing.status)),
     });
     if (!post) throw new NotFoundError(POST_NOT_FOUND);
-    return this.view({ post, author: actor });
+    if (newTags) await this.tags.setTags(post.id, newTags);
+    const tags = newTags ?? (await this.tags.ofPosts([post.id])).get(post.id) ?? [];
+    await this.search.index(post.id, { ...post, tags, text });
+    return this.view({ post, author: actor }, tags);
   }
 
   /** The author deletes their post; a moderator may delete anyone's, and the removal is logged. */
@@ -237,10 +295,13 @@ export class PostsService {
     };
   }
 
-  /** A post's fields as the author wrote them, and what is made from them when it is written. */
+  /**
+   * A post's fields as the author wrote them, and what is made from them when it is written; `text`,
+   * the rendered text, is for search and is not stored with the post.
+   */
   private written(title: string | null, content: string, description: string | null) {
-    const { text, ...rendering } = this.render(content, description);
-    return { title, content, description, ...rendering, slug: slugOf(title, text) };
+    const rendering = this.render(content, description);
+    return { title, content, description, ...rendering, slug: slugOf(title, rendering.text) };
   }
 
   /**
@@ -274,8 +335,9 @@ export class PostsService {
     return likes;
   }
 
-  /** A page of posts as every list answers it; the personal feed (src/follows) uses it too. */
-  pageView(rows: PostWithAuthor[], total: number, request: PageRequest): PostPage {
+  /** A page of posts as every list answers it, with their tags; the personal feed (src/follows) uses it too. */
+  async pageView(rows: PostWithAuthor[], total: number, request: PageRequest): Promise<PostPage> {
+    const tags = await this.tags.ofPosts(rows.map(({ post }) => post.id));
     return named(
       'posts',
       pageOf(
@@ -283,7 +345,7 @@ export class PostsService {
         total,
         request,
         ({ post }) => ({ at: post.datePosted, id: post.id }),
-        (row) => this.view(row),
+        (row) => this.view(row, tags.get(row.post.id)),
       ),
     );
   }

@@ -229,6 +229,7 @@ describe('GET /api/posts/{post_id}', () => {
       status: 'published',
       publish_at: null,
       reading_minutes: 1,
+      tags: [],
       content_html: '<p>World</p>\n',
     });
   });
@@ -286,6 +287,7 @@ describe('POST /api/posts', () => {
       'reading_minutes',
       'slug',
       'status',
+      'tags',
       'title',
       'user_id',
     ]);
@@ -312,6 +314,7 @@ describe('POST /api/posts', () => {
       status: 'published',
       publish_at: null,
       reading_minutes: 1,
+      tags: [],
     });
     expect(post.author).not.toHaveProperty('email');
     expect(response.body).not.toContain(user.email);

@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import { postPath } from '../posts/links.js';
 import { escapeXml } from '../platform/web/xml.js';
+import { tagHref } from '../tags/tag-chips.js';
+import { atomFeed, FEED_SIZE } from './atom.js';
 
-const FEED_SIZE = 20;
 // The sitemap protocol's limit for one file.
 const SITEMAP_LIMIT = 50_000;
+/** The most used tags' pages are listed too. */
+const SITEMAP_TAGS = 1_000;
 
 /** The files that crawlers and feed readers ask for: the Atom feed, the sitemap, robots.txt. */
 const site: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,36 +24,22 @@ const site: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/feed.xml', { schema: hidden, config: { pageCache: 'rendered' } }, async (_request, reply) => {
     const { posts } = await postsService.page({ skip: 0, limit: FEED_SIZE });
-    const updated = posts[0]?.date_posted ?? new Date(0).toISOString();
-    const entries = posts.map((post) => {
-      const url = `${base}${postPath(post)}`;
-      const title = post.title ?? `Post by ${post.author.username}`;
-      return `  <entry>
-    <title>${escapeXml(title)}</title>
-    <link href="${escapeXml(url)}"/>
-    <id>${escapeXml(url)}</id>
-    <published>${post.date_posted}</published>
-    <updated>${post.date_posted}</updated>
-    <author><name>${escapeXml(post.author.username)}</name><uri>${escapeXml(`${base}/users/${post.author.id}/posts`)}</uri></author>
-    <summary type="text">${escapeXml(post.excerpt)}</summary>
-  </entry>`;
+    const feed = atomFeed({
+      base,
+      title: config.site.name,
+      subtitle: config.site.description,
+      page: `${base}/`,
+      self: `${base}/feed.xml`,
+      posts,
     });
-    const feed = `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <title>${escapeXml(config.site.name)}</title>
-  <subtitle>${escapeXml(config.site.description)}</subtitle>
-  <link href="${escapeXml(`${base}/`)}"/>
-  <link rel="self" href="${escapeXml(`${base}/feed.xml`)}"/>
-  <id>${escapeXml(`${base}/`)}</id>
-  <updated>${updated}</updated>
-${entries.join('\n')}
-</feed>
-`;
     return reply.type('application/atom+xml; charset=utf-8').send(feed);
   });
 
   app.get('/sitemap.xml', { schema: hidden, config: { pageCache: 'etag' } }, async (_request, reply) => {
-    const { posts, authors } = await postsService.sitemap(SITEMAP_LIMIT - 1);
+    const [{ posts, authors }, tags] = await Promise.all([
+      postsService.sitemap(SITEMAP_LIMIT - 1),
+      app.tagsService.names(SITEMAP_TAGS),
+    ]);
     const url = (loc: string, lastmod?: string) =>
       `  <url><loc>${escapeXml(loc)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
     const urls = [
@@ -59,6 +48,9 @@ ${entries.join('\n')}
       ...authors
         .slice(0, Math.max(0, SITEMAP_LIMIT - 1 - posts.length))
         .map((id) => url(`${base}/users/${id}/posts`)),
+      ...tags
+        .slice(0, Math.max(0, SITEMAP_LIMIT - 1 - posts.length - authors.length))
+        .map((tag) => url(`${base}${tagHref(tag)}`)),
     ];
     return reply
       .type('application/xml; charset=utf-8')
@@ -68,4 +60,4 @@ ${entries.join('\n')}
   });
 };
 
-export default fp(site, { name: 'site', dependencies: ['posts'] });
+export default fp(site, { name: 'site', dependencies: ['posts', 'tags'] });

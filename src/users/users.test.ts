@@ -776,6 +776,7 @@ describe('GET /api/users/{user_id}/posts', () => {
       status: 'published',
       publish_at: null,
       reading_minutes: 1,
+      tags: [],
     });
 
     const first = (await t.app.inject(`/api/users/${author.id}/posts?limit=2`)).json<Page>();

@@ -202,3 +202,64 @@ END $$;`,
 function tableOf(column: PgColumn): string {
   return getTableConfig(column.table).name;
 }
+
+export interface MirrorOptions {
+  /** The columns copied, of the table whose rows own the copies (`posts`); it needs an `id` column. */
+  columns: PgColumn[];
+  /** The rows that keep a copy (a tag link beside its post); their columns have the same names... */
+  into: PgTable;
+  /** ...and this one holds the owner's `id` (a foreign key). */
+  by: PgColumn;
+}
+
+/**
+ * Columns of a row copied into the rows that point at it, so that an index of those rows can hold
+ * them (a tag's feed ordered by the post's date, for published posts only) without a join. A new row
+ * takes the owner's values as it is inserted, whatever the insert says (the owner is locked for
+ * share meanwhile, so a concurrent change of the owner is waited for, not missed); an update of the
+ * owner that changes one of them changes every copy, in the same statement.
+ */
+export function mirrored(options: MirrorOptions): Derived {
+  const first = options.columns[0];
+  if (!first) throw new Error('mirrored() needs at least one column');
+  const owner = tableOf(first);
+  const copies = getTableName(options.into);
+  const name = `${copies}_mirror_${owner}`;
+  const columns = options.columns.map((column) => quote(column.name));
+  const key = quote(options.by.name);
+  const pick = (alias: string) => columns.map((column) => `${alias}.${column}`).join(', ');
+  const fill = quote(`${name}_fill`);
+  const follow = quote(`${name}_follow`);
+  const set = (alias: string) => columns.map((column) => `${column} = ${alias}.${column}`).join(', ');
+  return {
+    [DERIVED]: true,
+    name,
+    create: [
+      `CREATE OR REPLACE FUNCTION ${fill}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT ${columns.join(', ')} INTO ${columns.map((column) => `NEW.${column}`).join(', ')}
+    FROM ${quote(owner)} WHERE "id" = NEW.${key} FOR SHARE;
+  RETURN NEW;
+END $$;`,
+      `CREATE TRIGGER ${quote(`${name}_on_insert`)} BEFORE INSERT ON ${quote(copies)}
+  FOR EACH ROW EXECUTE FUNCTION ${fill}();`,
+      `CREATE OR REPLACE FUNCTION ${follow}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE ${quote(copies)} SET ${set('"a"')}
+    FROM "added" AS "a" JOIN "removed" AS "r" ON "a"."id" = "r"."id"
+    WHERE ${quote(copies)}.${key} = "a"."id" AND (${pick('"a"')}) IS DISTINCT FROM (${pick('"r"')});
+  RETURN NULL;
+END $$;`,
+      statementTrigger(`${name}_on_update`, 'update', owner, follow),
+      // Rows that exist already take their owner's values.
+      `UPDATE ${quote(copies)} SET ${set('"o"')} FROM ${quote(owner)} AS "o"
+  WHERE ${quote(copies)}.${key} = "o"."id" AND (${pick(quote(copies))}) IS DISTINCT FROM (${pick('"o"')});`,
+    ],
+    drop: [
+      `DROP TRIGGER IF EXISTS ${quote(`${name}_on_insert`)} ON ${quote(copies)};`,
+      `DROP TRIGGER IF EXISTS ${quote(`${name}_on_update`)} ON ${quote(owner)};`,
+      `DROP FUNCTION IF EXISTS ${fill}();`,
+      `DROP FUNCTION IF EXISTS ${follow}();`,
+    ],
+  };
+}

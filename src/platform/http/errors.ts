@@ -34,7 +34,10 @@ const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
 function domainAnswer(error: DomainError): ErrorAnswer {
   if (error instanceof InvalidFieldError) {
     // The shape of a validation error, as if the schema had refused the field.
-    return { status: 422, detail: [{ type: 'value_error', loc: ['body', error.field], msg: error.message }] };
+    return {
+      status: 422,
+      detail: [{ type: 'value_error', loc: [error.location, error.field], msg: error.message }],
+    };
   }
   const answer: ErrorAnswer = { status: DOMAIN_STATUS[error.kind], detail: error.message };
   if (error.kind === 'unauthenticated') answer.headers = { 'www-authenticate': 'Bearer' };

@@ -9,6 +9,8 @@ declare module 'fastify' {
     siteLayout: {
       /** An entry of the navbar shown to signed-in readers. */
       addSignedInNav(item: JSX.Element): void;
+      /** Something in the navbar for every reader, before the account menu (the search box, say). */
+      addToNavbar(item: JSX.Element): void;
       /** Markup every page carries, such as a dialog any page can open and its script. */
       addToEveryPage(markup: JSX.Element): void;
     };
@@ -25,7 +27,7 @@ declare module 'fastify' {
  */
 export default fp(
   async function web(app: FastifyInstance, options: { site: { name: string; description: string } }) {
-    const chrome: SiteChrome = { siteName: options.site.name, signedInNav: [], everyPage: [] };
+    const chrome: SiteChrome = { siteName: options.site.name, signedInNav: [], navbar: [], everyPage: [] };
     let render: ((page: PageDocument) => string) | undefined;
     const whileBuilding = (add: () => void) => {
       if (render) throw new Error('the layout is drawn already: add to it while the app is built');
@@ -34,6 +36,7 @@ export default fp(
 
     app.decorate('siteLayout', {
       addSignedInNav: (item) => whileBuilding(() => chrome.signedInNav.push(item)),
+      addToNavbar: (item) => whileBuilding(() => chrome.navbar.push(item)),
       addToEveryPage: (markup) => whileBuilding(() => chrome.everyPage.push(markup)),
     });
     app.decorateReply('page', function (this: FastifyReply, document: PageDocument) {

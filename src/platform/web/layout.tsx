@@ -21,6 +21,8 @@ export interface PageDocument {
 export interface SiteChrome {
   siteName: string;
   signedInNav: JSX.Element[];
+  /** Shown to every reader, between the site's links and the account menu. */
+  navbar: JSX.Element[];
   everyPage: JSX.Element[];
 }
 
@@ -44,7 +46,7 @@ export function createLayout(chrome: SiteChrome): (page: PageDocument) => string
       <link rel="alternate" type="application/atom+xml" title={`${siteName} feed`} href="/feed.xml" />
     </>
   );
-  const navbar = <Navbar siteName={siteName} signedInNav={chrome.signedInNav} />;
+  const navbar = <Navbar siteName={siteName} signedInNav={chrome.signedInNav} extras={chrome.navbar} />;
   const end = (
     <>
       <footer class="border-top py-3 mt-4">
@@ -93,7 +95,15 @@ export function createLayout(chrome: SiteChrome): (page: PageDocument) => string
   };
 }
 
-function Navbar({ siteName, signedInNav }: { siteName: string; signedInNav: JSX.Element[] }) {
+function Navbar({
+  siteName,
+  signedInNav,
+  extras,
+}: {
+  siteName: string;
+  signedInNav: JSX.Element[];
+  extras: JSX.Element[];
+}) {
   return (
     <nav class="navbar navbar-expand-md bg-body-tertiary border-bottom" aria-label="Main">
       <div class="container">
@@ -119,6 +129,9 @@ function Navbar({ siteName, signedInNav }: { siteName: string; signedInNav: JSX.
               </a>
             </li>
           </ul>
+          {extras.map((item) => (
+            <>{item}</>
+          ))}
           <ul class="navbar-nav align-items-md-center">
             <li class="nav-item when-signed-out">
               <a class="nav-link" href="/login">

@@ -1,6 +1,7 @@
 import type { Post } from '../posts.schemas.js';
 import { formatPostDate, h } from '../../platform/web/browser/dom.js';
 import { commentCount, postPath, readingTime } from '../links.js';
+import { tagChips } from '../../tags/browser/tag-chips.js';
 
 /** The same markup as the server's `PostCard` (src/posts/posts.pages.tsx), built as DOM. */
 export function postCard(post: Post): HTMLElement {
@@ -51,6 +52,7 @@ export function postCard(post: Post): HTMLElement {
       { class: 'card-body' },
       byline,
       title,
+      tagChips(post.tags),
       h('p', { class: 'post-excerpt mb-2' }, post.excerpt),
       h(
         'p',

@@ -39,7 +39,9 @@ export function listLoader<
     loading = true;
     button.disabled = true;
     try {
-      const page = await api<Page>(`${source}?limit=${limit}&cursor=${encodeURIComponent(cursor)}`);
+      const page = await api<Page>(
+        `${source}${source.includes('?') ? '&' : '?'}limit=${limit}&cursor=${encodeURIComponent(cursor)}`,
+      );
       for (const item of options.items(page)) {
         if (!list.querySelector(`[${options.idAttribute}="${item.id}"]`)) list.append(options.render(item));
       }

@@ -1,0 +1,75 @@
+// The plan of the search statement (not its timing): with thousands of posts analyzed, a rare word is
+// found through the GIN index, a word in half the posts by walking the newest index until the cap, and
+// neither reads posts or scans the search table. Runs on PGlite, and on the real server when
+// TEST_DATABASE_URL is set; the benchmark runs the same words on 1,000,000 posts.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestApp,
+  describePlan,
+  planOf,
+  type PlanNode,
+  type TestApp,
+} from '../../test/support/index.js';
+import { RANKED_CANDIDATES } from './limits.js';
+import { SearchRepository } from './search.repository.js';
+
+const POSTS = 20_000;
+
+let t: TestApp;
+let repository: SearchRepository;
+
+const values = (q: string) => ({ language: 'english', q, cap: RANKED_CANDIDATES, skip: 0, limit: 10 });
+const scansOf = (plan: PlanNode[], table: string) =>
+  plan.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === table);
+const indexes = (plan: PlanNode[]) => plan.map((n) => n['Index Name']).filter(Boolean);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  repository = new SearchRepository(t.app.database, RANKED_CANDIDATES);
+  const db = t.app.database.db;
+  await db.execute(
+    sql`INSERT INTO users (username, email, password_hash) VALUES ('a', 'a@example.com', 'x')`,
+  );
+  await db.execute(sql`
+    INSERT INTO posts (title, content, user_id, date_posted, status)
+    SELECT 'Post ' || i, 'Words.', 1, now() - (${POSTS}::int - i) * interval '1 minute',
+           CASE WHEN i % 10 = 0 THEN 'draft' ELSE 'published' END
+    FROM generate_series(1, ${POSTS}::int) AS i`);
+  // Every post has filler; "halfword" is in half of them, "common" in 1%, "rareword" in 10.
+  await db.execute(sql`
+    INSERT INTO post_search (post_id, language, title, body)
+    SELECT id, 'english', title, concat_ws(' ', 'filler text of post', 'number' || id,
+      CASE WHEN id % 2 = 1 THEN 'halfword' END,
+      CASE WHEN id % 100 = 1 THEN 'common' END,
+      CASE WHEN id % ${POSTS / 10}::int = 1 THEN 'rareword' END)
+    FROM posts`);
+  await db.execute(sql`VACUUM ANALYZE posts`);
+  await db.execute(sql`VACUUM ANALYZE post_search`);
+});
+afterAll(() => t.close());
+
+describe('plan of the search statement', () => {
+  it('a rare word is found through the GIN index of published posts', async () => {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.search, values('rareword'));
+    expect(scansOf(plan, 'post_search'), describePlan(plan)).toEqual([]);
+    expect(indexes(plan), describePlan(plan)).toContain('post_search_document_idx');
+    expect(scansOf(plan, 'posts'), describePlan(plan)).toEqual([]);
+  });
+
+  it('a word in half the posts walks the newest index and stops at the cap', async () => {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.search, values('halfword'));
+    expect(scansOf(plan, 'post_search'), describePlan(plan)).toEqual([]);
+    expect(indexes(plan), describePlan(plan)).toContain('post_search_newest_idx');
+  });
+
+  it('a common word (1%) uses an index, never a scan', async () => {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.search, values('common'));
+    expect(scansOf(plan, 'post_search'), describePlan(plan)).toEqual([]);
+  });
+
+  it('finds what was seeded, drafts aside, and caps the ranked total', async () => {
+    expect((await repository.search('english', 'rareword', 0, 10)).total).toBe(10);
+    expect((await repository.search('english', 'halfword', 0, 10)).total).toBe(RANKED_CANDIDATES);
+  });
+});
