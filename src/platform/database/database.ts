@@ -1,13 +1,13 @@
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { projectPath } from '../paths.js';
 import { ReadRouter } from './read-routing.js';
+import type { Database } from './types.js';
 
 /** The query builder, the same type whichever engine is behind it (a transaction has it too). */
-export type Database = PgDatabase<PgQueryResultHKT>;
+export type { Database } from './types.js';
 
 export interface PoolStats {
   total: number;

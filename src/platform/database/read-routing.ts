@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
-import type { Database } from './database.js';
+import type { Database } from './types.js';
 import { isDatabaseUnavailable } from './driver-errors.js';
 
 /**
