@@ -66,7 +66,8 @@ async function journey(app: AppProcess, dataDir: string, n: number): Promise<num
   );
   await step(call(app.base, 'GET', `/api/posts/${postId}/comments`));
   await step(call(app.base, 'DELETE', `/api/comments/${json<{ id: number }>(comment).id}`, { token }));
-  await step(call(app.base, 'GET', `/posts/${postId}`));
+  // The article at its canonical address (`/posts/{id}` answers 301 there).
+  await step(call(app.base, 'GET', `/posts/${postId}/${json<{ slug: string }>(post).slug}`));
   await step(call(app.base, 'GET', '/'));
   // The reset journey: the mail job runs on the pooled connections too.
   await step(call(app.base, 'POST', '/api/users/forgot-password', { json: { email } }));

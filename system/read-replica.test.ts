@@ -136,12 +136,12 @@ describe('a streaming replica (private primary and standby)', () => {
           json: { title: `Mine ${i}`, content: `Written while the replica waits (${i})` },
         });
         expect(created.status, created.text).toBe(201);
-        const id = json<{ id: number }>(created).id;
+        const { id, slug } = json<{ id: number; slug: string }>(created);
         cookie = String(created.headers['set-cookie']).split(';')[0]!;
         // An API client with its token, and a browser with the cookie (pages carry no token).
         const byToken = await call(app.base, 'GET', `/api/posts/${id}`, { token });
         const mine = await call(app.base, 'GET', `/api/users/${userId}/posts?limit=1`, { token });
-        const page = await call(app.base, 'GET', `/posts/${id}`, { headers: { cookie } });
+        const page = await call(app.base, 'GET', `/posts/${id}/${slug}`, { headers: { cookie } });
         results.push(
           byToken.status === 200 &&
             json<{ posts: { id: number }[] }>(mine).posts[0]?.id === id &&

@@ -69,4 +69,22 @@ describe('sharedRead', () => {
     await expect(get()).rejects.toThrow('the database is away');
     expect(await get()).toBe(2);
   });
+
+  it('fails those who asked during a failed read at once, without a second read', async () => {
+    let calls = 0;
+    let fail: (error: Error) => void = () => undefined;
+    const get = sharedRead(
+      () =>
+        new Promise<number>((_resolve, reject) => {
+          calls += 1;
+          fail = reject;
+        }),
+    );
+    const first = get();
+    const during = get();
+    fail(new Error('the database is away'));
+    await expect(first).rejects.toThrow('the database is away');
+    await expect(during).rejects.toThrow('the database is away');
+    expect(calls).toBe(1);
+  });
 });

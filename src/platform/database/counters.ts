@@ -22,12 +22,18 @@ export function sharedRead<T>(read: () => Promise<T>): () => Promise<T> {
   };
   return () => {
     if (!running) return start();
-    next ??= running
-      .catch(() => undefined)
-      .then(() => {
+    // Those who asked while a read was under way get the next one; if that read failed, they get its
+    // failure at once: a second read would only wait out the same timeout (PostgreSQL away).
+    next ??= running.then(
+      () => {
         next = undefined;
         return start();
-      });
+      },
+      (error: unknown) => {
+        next = undefined;
+        throw error;
+      },
+    );
     return next;
   };
 }
