@@ -1,12 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/platform/config.js';
-import { loggerOptions } from '../src/platform/http/logging.js';
-import { createTestApp, logIn, signUp, TEST_SECRET_KEY, type TestApp } from './support/index.js';
+import { capturedLogs, createTestApp, logIn, signUp, type TestApp } from './support/index.js';
 
 const HSTS = 'max-age=63072000; includeSubDomains';
 
@@ -393,25 +386,10 @@ describe('GET /health', () => {
 
 describe('logs', () => {
   it('never contain passwords, tokens or reset tokens', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer | string, _encoding, callback) {
-        lines.push(chunk.toString());
-        callback();
-      },
-    });
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'blog-log-test-'));
-    // Always an in-memory database: what is checked here is the logger, not the engine.
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      DATABASE_URL: 'memory://',
-      SECRET_KEY: TEST_SECRET_KEY,
-      RATE_LIMIT: 'false',
-      LOG_LEVEL: 'info',
-    });
-    const app = await buildApp({ config, runJobs: false, logger: { ...loggerOptions('info'), stream } });
+    const logs = capturedLogs('info');
+    const logged = await createTestApp({ LOG_LEVEL: 'info' }, { logger: logs.logger });
+    const app = logged.app;
     try {
-      await app.ready();
       const password = 'Sup3r-Secret-Passw0rd!';
       const user = await signUp(app, { password });
       const token = await logIn(app, user.email, password);
@@ -440,7 +418,7 @@ describe('logs', () => {
       });
       expect(resetApi.statusCode).toBe(400);
 
-      const log = lines.join('');
+      const log = logs.text();
       // The requests were logged at all, so the absence of secrets below means something.
       expect(log).toContain('/api/users/me');
       expect(log).toContain('/reset-password?token=');
@@ -456,8 +434,7 @@ describe('logs', () => {
       }
       expect(log).not.toMatch(/Bearer\s+ey/);
     } finally {
-      await app.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await logged.close();
     }
   });
 });

@@ -1,12 +1,16 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
+import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
+import { loggerOptions } from '../../src/platform/http/logging.js';
 import { CONTENT_VERSION } from '../../src/platform/database/counters.js';
 import type { Database } from '../../src/platform/database/database.js';
 import { createDatabase } from './database.js';
+import { pgliteTemplate } from './pglite-template.js';
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -45,7 +49,7 @@ export async function emptyDatabase(db: Database): Promise<void> {
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { runJobs?: boolean } = {},
+  options: { runJobs?: boolean; logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'blog-test-'));
   const database = await createDatabase();
@@ -57,7 +61,14 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await buildApp({ config, runJobs: options.runJobs ?? false });
+  if (config.database.kind === 'pglite' && config.database.dataDir === undefined) {
+    config.database.startFrom = await pgliteTemplate();
+  }
+  const app = await buildApp({
+    config,
+    runJobs: options.runJobs ?? false,
+    ...(options.logger !== undefined && { logger: options.logger }),
+  });
   await app.ready();
   const outboxDir = path.join(dataDir, 'outbox');
 
@@ -82,4 +93,16 @@ export async function createTestApp(
       }
     },
   };
+}
+
+/** The app's own logger at `level`, writing into memory: `text()` is everything logged so far. */
+export function capturedLogs(level: string): { logger: FastifyServerOptions['logger']; text(): string } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
+  return { logger: { ...loggerOptions(level), stream }, text: () => lines.join('') };
 }

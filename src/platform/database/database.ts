@@ -71,7 +71,10 @@ async function openPglite(
     import('drizzle-orm/pglite'),
     import('drizzle-orm/pglite/migrator'),
   ]);
-  const client = await PGlite.create(config.dataDir ?? 'memory://');
+  const client = await PGlite.create({
+    dataDir: config.dataDir ?? 'memory://',
+    ...(config.startFrom && { loadDataDir: config.startFrom }),
+  });
   const db = drizzlePglite({ client }) as unknown as Database;
   if (config.migrateOnStart) {
     // One process owns an embedded database, so there is nobody to take a lock against.
