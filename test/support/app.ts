@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/platform/config.js';
 import { loggerOptions } from '../../src/platform/http/logging.js';
 import { CONTENT_VERSION } from '../../src/platform/database/counters.js';
 import type { Database } from '../../src/platform/database/database.js';
-import { createDatabase } from './database.js';
+import { createDatabase, TEST_DATABASE_URL } from './database.js';
 import { pgliteTemplate } from './pglite-template.js';
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
@@ -44,13 +44,26 @@ export async function emptyDatabase(db: Database): Promise<void> {
 }
 
 /**
+ * Apps with the default settings on PGlite that a finished test file handed back, emptied, for the next
+ * file of this worker (files of a worker run one after another). Building one costs over a second.
+ */
+const kept: TestApp[] = [];
+
+/**
  * Builds the real app on a real database (the server of TEST_DATABASE_URL, else an in-memory PGlite),
- * with the embedded outbox and no rate limits; `env` overrides the settings.
+ * with the embedded outbox and no rate limits; `env` overrides the settings. On PGlite, an app with the
+ * default settings may be one an earlier file of this worker closed: it comes emptied, as from `reset()`.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
   options: { runJobs?: boolean; logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<TestApp> {
+  const reusable =
+    TEST_DATABASE_URL === undefined && Object.keys(env).length === 0 && Object.keys(options).length === 0;
+  if (reusable) {
+    const app = kept.pop();
+    if (app) return app;
+  }
   const dataDir = await mkdtemp(path.join(tmpdir(), 'blog-test-'));
   const database = await createDatabase();
   const config = loadConfig({
@@ -72,7 +85,16 @@ export async function createTestApp(
   await app.ready();
   const outboxDir = path.join(dataDir, 'outbox');
 
-  return {
+  const closeForGood = async () => {
+    try {
+      await app.close();
+    } finally {
+      // Also when closing failed (a test that closed the database under the app, say).
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  };
+  const testApp: TestApp = {
     app,
     dataDir,
     async outbox() {
@@ -84,15 +106,17 @@ export async function createTestApp(
       await rm(outboxDir, { recursive: true, force: true });
     },
     async close() {
-      try {
-        await app.close();
-      } finally {
-        // Also when closing failed (a test that closed the database under the app, say).
-        await database.drop();
-        await rm(dataDir, { recursive: true, force: true });
-      }
+      if (!reusable) return closeForGood();
+      // Kept only if it still works (a test may have closed its database, say).
+      const emptied = await testApp.reset().then(
+        () => true,
+        () => false,
+      );
+      if (emptied) kept.push(testApp);
+      else await closeForGood();
     },
   };
+  return testApp;
 }
 
 /** The app's own logger at `level`, writing into memory: `text()` is everything logged so far. */
