@@ -1,8 +1,9 @@
 // The floor: the least a Node server can do to answer `GET /api/posts` with the app's JSON. Fastify and
-// `pg` only; the same two SQL statements the app sends (Drizzle's text, copied from its prepared
-// queries), as named prepared statements like the app's, the same pool size and options, and the same serialization approach as the app: a response schema
-// compiled by Fastify (fast-json-stringify), not JSON.stringify. No logger, hooks, security headers,
-// validation beyond the query's numbers, or ORM: whatever the app costs above this is its overhead.
+// `pg` only; the same SQL statements the app sends (the page and its total as named prepared statements,
+// Drizzle's text copied from the app's; the page's tags as one unnamed statement, as the app sends it),
+// the same pool size and options, and the same serialization: a response schema compiled by Fastify
+// (fast-json-stringify), not JSON.stringify. No logger, hooks, security headers, validation beyond the
+// query's numbers, or ORM: whatever the app costs above this is its overhead.
 //
 // Environment: DATABASE_URL, PORT, HOST (127.0.0.1), DATABASE_POOL_MAX (10, as the app).
 import Fastify from 'fastify';
@@ -13,14 +14,21 @@ const MEDIA_PREFIX = '/media/profile_pics/'; // the app's local-disk storage URL
 
 const COLUMNS =
   'select "posts"."id", "posts"."title", "posts"."content", "posts"."user_id", "posts"."date_posted", ' +
-  '"posts"."likes", "posts"."comments", "users"."id" as "author_id", "users"."username", "users"."image_file" ' +
+  '"posts"."likes", "posts"."comments", "posts"."status", "posts"."publish_at", "posts"."description", ' +
+  '"posts"."slug", "posts"."excerpt", "posts"."reading_minutes", "users"."id" as "author_id", ' +
+  '"users"."username", "users"."image_file", "users"."bio" ' +
   'from "posts" inner join "users" on "users"."id" = "posts"."user_id"';
 const ORDER = ' order by "posts"."date_posted" desc, "posts"."id" desc';
 // The app's offset page: the page's first post found by an index-only walk, then the page read from it.
 const PAGE_OFFSET_SQL =
-  `${COLUMNS} where ("posts"."date_posted", "posts"."id") <= ((select "date_posted", "id" from "posts" "skipped"` +
-  ` order by "skipped"."date_posted" desc, "skipped"."id" desc limit 1 offset $2))${ORDER} limit $1`;
-const CURSOR_SQL = `${COLUMNS} where ("posts"."date_posted", "posts"."id") < ($1, $2)${ORDER} limit $3`;
+  `${COLUMNS} where ("posts"."status" = 'published' and ("posts"."date_posted", "posts"."id") <= ((select "date_posted", "id" from "posts" "skipped"` +
+  ` where "skipped"."status" = 'published' order by "skipped"."date_posted" desc, "skipped"."id" desc limit 1 offset $2)))${ORDER} limit $1`;
+const CURSOR_SQL = `${COLUMNS} where ("posts"."status" = 'published' and ("posts"."date_posted", "posts"."id") < ($1, $2))${ORDER} limit $3`;
+// The page's tags, as the app reads them: one unprepared statement with the page's ids.
+const tagsSql = (count) =>
+  'select "post_tags"."post_id", "tags"."name" from "post_tags" inner join "tags" on "tags"."id" = "post_tags"."tag_id" ' +
+  `where "post_tags"."post_id" in (${Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ')}) ` +
+  'order by "post_tags"."post_id" asc, "post_tags"."position" asc';
 const TOTAL_SQL = 'select "value" from "counters" where "counters"."name" = $1';
 
 const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)_([1-9]\d{0,9})$/;
@@ -40,8 +48,9 @@ const UserPublic = {
     username: { type: 'string' },
     image_file: { anyOf: [{ type: 'string' }, { type: 'null' }] },
     image_path: { type: 'string' },
+    bio: { anyOf: [{ type: 'string' }, { type: 'null' }] },
   },
-  required: ['id', 'username', 'image_file', 'image_path'],
+  required: ['id', 'username', 'image_file', 'image_path', 'bio'],
 };
 
 const Post = {
@@ -55,8 +64,31 @@ const Post = {
     likes: { type: 'integer' },
     comments: { type: 'integer' },
     author: UserPublic,
+    slug: { type: 'string' },
+    description: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    excerpt: { type: 'string' },
+    status: { type: 'string' },
+    publish_at: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    reading_minutes: { type: 'integer' },
+    tags: { type: 'array', items: { type: 'string' } },
   },
-  required: ['id', 'title', 'content', 'user_id', 'date_posted', 'likes', 'comments', 'author'],
+  required: [
+    'id',
+    'title',
+    'content',
+    'user_id',
+    'date_posted',
+    'likes',
+    'comments',
+    'author',
+    'slug',
+    'description',
+    'excerpt',
+    'status',
+    'publish_at',
+    'reading_minutes',
+    'tags',
+  ],
 };
 
 const PostPage = {
@@ -112,6 +144,14 @@ app.get(
     const hasMore = match ? rows.length > limit : skip + rows.length < total;
     const shown = rows.slice(0, limit);
     const last = shown.at(-1);
+    const tags = new Map(shown.map((row) => [row.id, []]));
+    if (shown.length > 0) {
+      const tagged = await pool.query(
+        tagsSql(shown.length),
+        shown.map((row) => row.id),
+      );
+      for (const { post_id: postId, name } of tagged.rows) tags.get(postId).push(name);
+    }
     return {
       posts: shown.map((row) => ({
         id: row.id,
@@ -126,7 +166,15 @@ app.get(
           username: row.username,
           image_file: row.image_file,
           image_path: row.image_file === null ? DEFAULT_AVATAR : MEDIA_PREFIX + row.image_file,
+          bio: row.bio,
         },
+        slug: row.slug,
+        description: row.description,
+        excerpt: row.excerpt,
+        status: row.status,
+        publish_at: row.publish_at === null ? null : row.publish_at.toISOString(),
+        reading_minutes: row.reading_minutes,
+        tags: tags.get(row.id),
       })),
       total,
       skip: match ? 0 : skip,

@@ -2,10 +2,12 @@
 // plain description of the load over IPC and answers with a summary. Request kinds:
 //   get          GET `path` (with optional headers; `expectStatus: 304` counts 304s as answered)
 //   randomPath   GET `${prefix}${random integer in [min, max]}${suffix}`
-//   randomCursor GET `${path}?limit=10&cursor=<a random time in [from, to]>_2147483647`: pages starting
-//                at random depths (each a new URL, so no cache serves it)
+//   randomCursor GET `${path}?limit=10&cursor=<a random time in [from, to]>_2147483647` (with optional
+//                headers): pages starting at random depths (each a new URL, so no cache serves it)
 //   login        POST /api/users/token as a random seeded user (`user<n>@example.com`, n in [1, users])
 //   createPost   POST /api/posts with a fresh JSON post, as one of `tokens` (round robin)
+//   follow       POST or DELETE (at random) /api/users/<random id past the tokens' users>/follow, as one
+//                of `tokens` (users 1, 2, ...; round robin)
 //   upload       PATCH `path` with a multipart body holding `file` (read once), `authorization` header
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,15 +26,17 @@ function requestsFor(spec) {
     case 'randomCursor': {
       const from = Date.parse(spec.from);
       const to = Date.parse(spec.to);
+      const separator = spec.path.includes('?') ? '&' : '?';
       return {
         method: 'GET',
+        headers: spec.headers,
         requests: [
           {
             setupRequest: (request) => {
               const at = new Date(randomInt(Math.min(from, to), Math.max(from, to))).toISOString();
               return {
                 ...request,
-                path: `${spec.path}?limit=10&cursor=${encodeURIComponent(`${at}_2147483647`)}`,
+                path: `${spec.path}${separator}limit=10&cursor=${encodeURIComponent(`${at}_2147483647`)}`,
               };
             },
           },
@@ -89,6 +93,24 @@ function requestsFor(spec) {
                   title: `Benchmark post ${next}`,
                   content: POST_CONTENT.repeat(4).slice(0, length),
                 }),
+              };
+            },
+          },
+        ],
+      };
+    }
+    case 'follow': {
+      let next = 0;
+      return {
+        requests: [
+          {
+            setupRequest: (request) => {
+              const token = spec.tokens[next++ % spec.tokens.length];
+              return {
+                ...request,
+                method: Math.random() < 0.5 ? 'POST' : 'DELETE',
+                path: `/api/users/${randomInt(spec.tokens.length + 1, spec.users)}/follow`,
+                headers: { ...request.headers, authorization: `Bearer ${token}` },
               };
             },
           },

@@ -21,8 +21,11 @@ import {
   describeDatabase,
   dropDatabase,
   feedSpan,
+  followedSpan,
   migrate,
+  readers,
   seedDatabase,
+  tagSpan,
   threadSpan,
 } from './seed.mjs';
 import { readProbe, startApp, startFloor } from './servers.mjs';
@@ -47,6 +50,8 @@ const settings = {
 
 // The oldest posts are Markdown articles (articles.mjs); as many plain posts after them are their control.
 const ARTICLE_POSTS = 20_000;
+// How deep the cursor of a personal feed goes (at most 90% of its posts, so that it exists).
+const PERSONAL_FEED_DEPTH = 100_000;
 
 const log = (...args) => console.log(...args);
 const runStarted = performance.now();
@@ -80,7 +85,7 @@ function machine() {
 
 // --- databases -------------------------------------------------------------------------------------
 
-async function prepareDatabase(name, users, posts, comments) {
+async function prepareDatabase(name, users, posts, comments, { discovery = false, people = false } = {}) {
   if (settings.reuse && (await databaseExists(settings.serverUrl, name))) {
     log(`reusing database ${name}`);
     return { url: databaseUrl(settings.serverUrl, name), seeding: 'reused' };
@@ -97,6 +102,8 @@ async function prepareDatabase(name, users, posts, comments) {
     comments,
     renderVersion: RENDERER_VERSION,
     articles,
+    discovery,
+    people,
     log,
   });
   return { url, seeding: { ...timings, wallMs: Math.round(performance.now() - started) } };
@@ -402,6 +409,86 @@ function scenarios(ctx) {
           { rounds: 1 },
         ),
     },
+    {
+      id: 'tag-feed',
+      title: `GET /api/posts?tag=: page 1 of a tag on ${spans.tag.posts.toLocaleString('en')} posts, cursors at 90% of its depth, a tag on 0.1%, and the main feed`,
+      run: () =>
+        alternate([
+          { label: 'tag page 1', server: app, spec: { kind: 'get', path: '/api/posts?tag=common' } },
+          {
+            label: 'tag deep',
+            server: app,
+            spec: {
+              kind: 'randomCursor',
+              path: '/api/posts?tag=common',
+              from: spans.tag.deeper,
+              to: spans.tag.deep,
+            },
+          },
+          { label: 'rare tag page 1', server: app, spec: { kind: 'get', path: '/api/posts?tag=rare' } },
+          { label: 'feed page 1', server: app, spec: page1 },
+        ]),
+    },
+    {
+      id: 'tags',
+      title: "GET /api/tags (the most used) and GET /api/tags?q= (the editor's suggestions), 1,002 tags",
+      run: () =>
+        alternate([
+          { label: 'most used', server: app, spec: { kind: 'get', path: '/api/tags' } },
+          { label: 'prefix', server: app, spec: { kind: 'get', path: '/api/tags?q=tag-1' } },
+        ]),
+    },
+    {
+      id: 'search',
+      title:
+        'GET /api/posts?q=: a word in 0.001% of the posts (32 connections), in 1% and in half (8); and the main feed',
+      run: () =>
+        alternate([
+          { label: 'rare word', server: app, spec: { kind: 'get', path: '/api/posts?q=quokka' } },
+          {
+            label: 'word in 1%, 8 conn.',
+            server: app,
+            spec: { kind: 'get', path: '/api/posts?q=zebra', connections: 8 },
+          },
+          {
+            label: 'word in half, 8 conn.',
+            server: app,
+            spec: { kind: 'get', path: '/api/posts?q=walrus', connections: 8 },
+          },
+          { label: 'feed page 1', server: app, spec: page1 },
+        ]),
+    },
+    {
+      id: 'personal-feed',
+      title: `GET /api/feed page 1 for readers following ${ctx.followers.map((f) => f.follows.toLocaleString('en')).join(', ')} authors, cursors deep in them, and the main feed`,
+      run: () =>
+        alternate([
+          ...ctx.followers.map((reader) => ({
+            label: `following ${reader.follows}`,
+            server: app,
+            spec: { kind: 'get', path: '/api/feed', headers: { authorization: `Bearer ${reader.token}` } },
+          })),
+          ...ctx.followers
+            .filter((reader) => reader.follows >= 1_000)
+            .map((reader) => ({
+              label: `following ${reader.follows} at ${reader.depth}`,
+              server: app,
+              spec: {
+                kind: 'randomCursor',
+                path: '/api/feed',
+                headers: { authorization: `Bearer ${reader.token}` },
+                from: reader.span.deep,
+                to: new Date(reader.span.deep.getTime() + 60_000 * 60),
+              },
+            })),
+          { label: 'feed page 1', server: app, spec: page1 },
+        ]),
+    },
+    {
+      id: 'follow',
+      title: 'Follow and unfollow while the personal feed is under load',
+      run: () => followUnderLoad(ctx),
+    },
     { id: 'login-storm', title: 'Reads (paced) with and without a login storm', run: () => loginStorm(ctx) },
     {
       id: 'create-post',
@@ -489,6 +576,32 @@ async function loginStorm(ctx) {
   };
 }
 
+/**
+ * Follows and unfollows (each request one or the other, of a random author) by as many signed-in users
+ * as there are cores, while 32 connections read the personal feed of the reader who follows 1,000.
+ */
+async function followUnderLoad(ctx) {
+  const { app } = ctx;
+  const reader = ctx.followers.find((f) => f.follows === 1_000);
+  const feed = { kind: 'get', path: '/api/feed', headers: { authorization: `Bearer ${reader.token}` } };
+  const follows = { kind: 'follow', tokens: ctx.tokens, users: settings.users, connections: settings.cores };
+  const alone = [];
+  const loaded = [];
+  for (let round = 0; round < settings.rounds; round += 1) {
+    alone.push(await measure(app, { ...follows, duration: settings.duration }));
+    const feedLoad = runLoad({ url: app.base, ...feed, duration: settings.duration + 2 });
+    await sleep(1000);
+    loaded.push(await measure(app, { ...follows, duration: settings.duration }));
+    const f = await feedLoad;
+    const [a, b] = [alone.at(-1), loaded.at(-1)];
+    log(
+      `    follow/unfollow alone p99 ${a.latencyMs.p99} ms; with the feed under load p99 ${b.latencyMs.p99} ms ` +
+        `(feed ${Math.round(f.rps)} req/s, p99 ${f.latencyMs.p99} ms)`,
+    );
+  }
+  return { 'follow alone': aggregate(alone), 'follow with feed load': aggregate(loaded) };
+}
+
 /** One upload at a time (end-to-end latency), then as many at once as there are cores. */
 async function upload(ctx) {
   const { app } = ctx;
@@ -560,6 +673,79 @@ function targets(results) {
   if (s['home-304']) {
     const c = s['home-304'];
     add('GET /: 304 vs 200 throughput', c['app 304'].rps / c['app 200'].rps, 2, 'higher', 'x');
+  }
+  if (s['tag-feed']) {
+    const c = s['tag-feed'];
+    const feed = c['feed page 1'].rps;
+    add(
+      'Tag page 1 (5% of posts) vs feed page 1: throughput',
+      c['tag page 1'].rps / feed,
+      0.8,
+      'higher',
+      'x',
+    );
+    add('Tag cursor at 90% depth vs feed page 1: throughput', c['tag deep'].rps / feed, 0.8, 'higher', 'x');
+    add('Tag page 1: p99 at 32 connections', c['tag page 1'].p99, 25, 'lower', 'ms');
+    add('Tag cursor at 90% depth: p99 at 32 connections', c['tag deep'].p99, 25, 'lower', 'ms');
+  }
+  if (s.tags && s['tag-feed']) {
+    add(
+      'GET /api/tags vs feed page 1: throughput',
+      s.tags['most used'].rps / s['tag-feed']['feed page 1'].rps,
+      0.8,
+      'higher',
+      'x',
+    );
+  }
+  if (s.search) {
+    const c = s.search;
+    add('Search, rare word: p99 at 32 connections', c['rare word'].p99, 25, 'lower', 'ms');
+    add('Search, word in 1%: p99 at 8 connections', c['word in 1%, 8 conn.'].p99, 150, 'lower', 'ms');
+    add('Search, word in half: p99 at 8 connections', c['word in half, 8 conn.'].p99, 500, 'lower', 'ms');
+  }
+  if (results.seeding?.large?.post_search !== undefined) {
+    add('Seeding: search rows with the GIN index', results.seeding.large.post_search / 1000, 0, 'info', 's');
+  }
+  if (s['personal-feed']) {
+    const c = s['personal-feed'];
+    const feed = c['feed page 1'].rps;
+    add(
+      'Personal feed page 1 (following 1,000) vs feed page 1',
+      c['following 1000'].rps / feed,
+      0.5,
+      'higher',
+      'x',
+    );
+    add(
+      'Personal feed page 1 (following 1,000): p99 at 32 connections',
+      c['following 1000'].p99,
+      30,
+      'lower',
+      'ms',
+    );
+    const deepLabel = Object.keys(c).find((label) => label.startsWith('following 1000 at '));
+    if (deepLabel) {
+      add(
+        `Personal feed (following 1,000), cursor ${deepLabel.slice('following 1000 '.length)} vs its page 1: latency`,
+        c[deepLabel].meanLatency / c['following 1000'].meanLatency,
+        1.25,
+        'lower',
+        'x',
+      );
+    }
+    for (const label of ['following 10', 'following 10000']) {
+      if (c[label])
+        add(`Personal feed page 1 (${label}) vs feed page 1`, c[label].rps / feed, 0, 'info', 'x');
+    }
+  }
+  if (s.follow) {
+    add(
+      'Follow/unfollow p99 with the feed under load',
+      s.follow['follow with feed load'].p99,
+      20,
+      'lower',
+      'ms',
+    );
   }
   if (s['skip-depth']) {
     add(`GET /api/posts?skip≈${settings.depth}: p50`, s['skip-depth'].app.p50, 250, 'lower', 'ms');
@@ -740,7 +926,10 @@ async function main() {
   const smallName = `fastblog_bench_small${suffix}`;
   const servers = [];
   try {
-    const large = await prepareDatabase(largeName, settings.users, settings.posts, settings.comments);
+    const large = await prepareDatabase(largeName, settings.users, settings.posts, settings.comments, {
+      discovery: true,
+      people: true,
+    });
     const small = await prepareDatabase(
       smallName,
       settings.smallUsers,
@@ -841,7 +1030,32 @@ async function main() {
         last: hot.last,
       },
     };
-    const ctx = { app, floor, cursor, tokens, spans, largeUrl: large.url, smallUrl: small.url };
+    // The personal feeds' readers, and the depths their cursors and the common tag's start from.
+    const followers = [];
+    for (const reader of readers(settings.users)) {
+      const token = await logIn(app, reader.id);
+      const span = await followedSpan(large.url, reader.id, PERSONAL_FEED_DEPTH);
+      followers.push({ ...reader, token, depth: span.depth, span });
+    }
+    const common = await tagSpan(large.url, 'common', 1);
+    const commonDeep = await tagSpan(large.url, 'common', Math.floor(common.posts * 0.9));
+    const commonDeeper = await tagSpan(large.url, 'common', Math.floor(common.posts * 0.9) - 1000);
+    spans.tag = {
+      posts: common.posts,
+      newest: common.deep,
+      deep: commonDeep.deep,
+      deeper: commonDeeper.deep,
+    };
+    const ctx = {
+      app,
+      floor,
+      cursor,
+      tokens,
+      spans,
+      followers,
+      largeUrl: large.url,
+      smallUrl: small.url,
+    };
     for (const scenario of scenarios(ctx)) {
       if (settings.only && !settings.only.includes(scenario.id)) continue;
       log(`${scenario.id}: ${scenario.title}`);

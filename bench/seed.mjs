@@ -100,7 +100,10 @@ const TITLES = [
  * depth), the rest on random posts, newest post last. Then the totals the triggers keep are made right,
  * and the tables are vacuumed and analyzed. Posts carry their rendering at `renderVersion` (the app's
  * RENDERER_VERSION), so that no re-rendering job runs during the measurements; `articles`
- * (`{markdown, html, count}`) turns the `count` oldest posts into Markdown articles.
+ * (`{markdown, html, count}`) turns the `count` oldest posts into Markdown articles. Every post's text
+ * ends with marker words for search (see below). With `discovery`, tags and the search rows (through the
+ * app's triggers, as the app writes them); with `people`, three readers who follow 10, 1,000 and 10,000
+ * authors (READERS).
  *
  * `method`:
  *   'bulk'     (default) inserts the posts with `session_replication_role = replica` (no trigger, no
@@ -111,7 +114,17 @@ const TITLES = [
  */
 export async function seedDatabase(
   url,
-  { users, posts, comments = 0, method = 'bulk', renderVersion, articles, log = () => {} },
+  {
+    users,
+    posts,
+    comments = 0,
+    method = 'bulk',
+    renderVersion,
+    articles,
+    discovery = false,
+    people = false,
+    log = () => {},
+  },
 ) {
   if (!Number.isInteger(renderVersion)) throw new Error('seedDatabase needs the renderer version');
   const hashed = await benchPasswordHash();
@@ -150,7 +163,11 @@ export async function seedDatabase(
                     END AS title,
                     substr($2, 1 + floor(random() * 900)::int,
                            CASE WHEN random() < 0.05 THEN 2000 + floor(random() * 6000)::int
-                                ELSE 80 + floor(random() ^ 2 * 1920)::int END) AS content,
+                                ELSE 80 + floor(random() ^ 2 * 1920)::int END)
+                      -- Words a search finds in half, in 1% and in 0.001% of the posts.
+                      || CASE WHEN i % 2 = 0 THEN ' walrus' ELSE '' END
+                      || CASE WHEN i % 100 = 0 THEN ' zebra' ELSE '' END
+                      || CASE WHEN i % 100000 = 0 THEN ' quokka' ELSE '' END AS content,
                     1 + floor(random() ^ 2 * $4)::int AS user_id,
                     now() - ($3 - i) * interval '90 seconds'
                       - floor(random() * 60000)::int * interval '1 millisecond' AS date_posted
@@ -214,8 +231,14 @@ export async function seedDatabase(
       );
       if (orphans.rows[0].n !== 0) throw new Error(`${orphans.rows[0].n} posts without an author`);
     }
+    if (discovery) await seedDiscovery(client, step);
+    if (people) await seedPeople(client, step, users);
     // What autovacuum would have done by the time a real table got this big: visibility map and stats.
-    await step(client, 'vacuum_analyze', 'VACUUM (ANALYZE) users, posts, comments, counters');
+    await step(
+      client,
+      'vacuum_analyze',
+      `VACUUM (ANALYZE) users, posts, comments, counters${discovery ? ', tags, post_tags, post_search' : ''}${people ? ', follows' : ''}`,
+    );
     // Write the seeded pages out now, rather than in a checkpoint during the first measurements.
     await step(client, 'checkpoint', 'CHECKPOINT');
     const check = await client.query(
@@ -236,6 +259,96 @@ export async function seedDatabase(
   });
   timings.total = Object.values(timings).reduce((a, b) => a + b, 0);
   return timings;
+}
+
+/**
+ * Tags through the app's triggers (the post's date and status copied beside each link, the per-tag
+ * counts): every post one of 1,000 tags (`tag-1` the most used, skewed), every twentieth `common`
+ * (5%: 50,000 at full size), every thousandth `rare`. Then each post's search row, made as the
+ * migration that introduced search makes the rows of older posts, into the table with its GIN index.
+ */
+async function seedDiscovery(client, step) {
+  await step(
+    client,
+    'tags',
+    `INSERT INTO tags (name) SELECT 'tag-' || i FROM generate_series(1, 1000) AS i
+     UNION ALL VALUES ('common'), ('rare')`,
+  );
+  await step(
+    client,
+    'post_tags',
+    `INSERT INTO post_tags (post_id, tag_id, position)
+     SELECT drawn.id, tags.id, 0
+       FROM (SELECT id, 'tag-' || (1 + floor(random() ^ 3 * 1000)::int) AS name FROM posts) AS drawn
+       JOIN tags ON tags.name = drawn.name
+     UNION ALL SELECT id, (SELECT id FROM tags WHERE name = 'common'), 1 FROM posts WHERE id % 20 = 0
+     UNION ALL SELECT id, (SELECT id FROM tags WHERE name = 'rare'), 2 FROM posts WHERE id % 1000 = 0`,
+  );
+  await step(
+    client,
+    'post_search',
+    `INSERT INTO post_search (post_id, language, title, summary, body)
+     SELECT p.id, 'english'::regconfig, coalesce(p.title, ''),
+            concat_ws(' ', p.description, (SELECT string_agg(t.name, ' ' ORDER BY pt.position)
+              FROM post_tags AS pt JOIN tags AS t ON t.id = pt.tag_id WHERE pt.post_id = p.id)),
+            p.content
+     FROM posts AS p
+     ON CONFLICT (post_id) DO NOTHING`,
+  );
+}
+
+/** Reader ids and how many authors each follows: the most prolific authors first (ids 1, 2, ...). */
+export function readers(users) {
+  return [
+    { id: users, follows: 10 },
+    { id: users - 1, follows: 1_000 },
+    { id: users - 2, follows: 10_000 },
+  ];
+}
+
+/** The readers' follows, through the app's triggers (the followers and following counts). */
+async function seedPeople(client, step, users) {
+  for (const reader of readers(users)) {
+    await step(
+      client,
+      `follows_${reader.follows}`,
+      `INSERT INTO follows (follower_id, followee_id) SELECT $1, i FROM generate_series(1, $2::int) AS i`,
+      [reader.id, reader.follows],
+    );
+  }
+}
+
+/**
+ * How many posts a reader's personal feed holds, and the times of its newest post and of the post at
+ * `depth` (at most 90% of them, so that it exists on a smaller set).
+ */
+export async function followedSpan(url, readerId, depth) {
+  return withClient(url, async (client) => {
+    const followed = `user_id IN (SELECT followee_id FROM follows WHERE follower_id = $1) AND status = 'published'`;
+    const { rows } = await client.query(`SELECT count(*)::int AS posts FROM posts WHERE ${followed}`, [
+      readerId,
+    ]);
+    const at = Math.max(1, Math.min(depth, Math.floor(rows[0].posts * 0.9)));
+    const deep = await client.query(
+      `SELECT date_posted FROM posts WHERE ${followed} ORDER BY date_posted DESC, id DESC OFFSET $2 LIMIT 1`,
+      [readerId, at - 1],
+    );
+    return { posts: rows[0].posts, depth: at, deep: deep.rows[0].date_posted };
+  });
+}
+
+/** How many posts carry `tag`, and the time of the one at `depth` in its feed. */
+export async function tagSpan(url, tag, depth) {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query(
+      `SELECT (SELECT count(*)::int FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = $1) AS posts,
+              (SELECT pt.date_posted FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+                WHERE t.name = $1 AND pt.status = 'published'
+                ORDER BY pt.date_posted DESC, pt.post_id DESC OFFSET $2 LIMIT 1) AS deep`,
+      [tag, depth - 1],
+    );
+    return rows[0];
+  });
 }
 
 /** The oldest and newest times of a post's comments, for cursors at a depth of its thread. */
