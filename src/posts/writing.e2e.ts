@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  createPost,
   launchBrowser,
   logIn,
   openTab,
@@ -146,6 +147,51 @@ describe('the editor', () => {
     await page.locator('.article-content img[alt="harbour"][srcset]').waitFor();
     expect(await page.locator('.article-content .hljs-keyword').textContent()).toBe('const');
     expect((await postAsApi(postId, writer.token)).status).toBe('published');
+    await tab.close();
+  });
+
+  it('suggests used tags as they are typed, saves them with the post, and says which name it refuses', async () => {
+    const other = await signUp(site.app, { username: 'Ines', email: 'ines@example.com' });
+    await createPost(site.app, other, {
+      title: 'Stars',
+      content: 'Orion.',
+      tags: ['night-sky', 'nightjars'],
+    });
+    const writer = await signUp(site.app, { username: 'Rosa Mar', email: 'rosa@example.com' });
+    const tab = await openTab(browser, site, { token: writer.token });
+    const { page } = tab;
+    await tab.visit('/editor');
+    await page.locator('#editorForm').waitFor({ state: 'visible' });
+    await page.locator('#contentInput').fill('The boats go out before the light.');
+
+    // The suggestions complete the name after the last comma and keep the ones before it.
+    await page.locator('#tagsInput').pressSequentially('Harbour, nigh');
+    await expect
+      .poll(() =>
+        page
+          .locator('#tagSuggestions option')
+          .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),
+      )
+      .toEqual(['Harbour, night-sky', 'Harbour, nightjars']);
+
+    // A name that cannot be a tag is refused on the field, with the reason.
+    await page.locator('#tagsInput').fill('Harbour, c++');
+    tab.watch.expectConsoleError(/the server responded with a status of 422/);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => page.locator('#tagsInputError').textContent()).toMatch(/^"c\+\+" is not a tag/);
+    expect(await page.locator('#tagsInput').getAttribute('aria-invalid')).toBe('true');
+
+    await page.locator('#tagsInput').fill('Harbour, night-sky');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForURL(/\/editor\/\d+$/);
+    const postId = Number(new URL(page.url()).pathname.split('/').pop());
+    const saved = await site.app.inject({ url: `/api/posts/${postId}`, headers: writer.headers });
+    expect(saved.json<{ tags: string[] }>().tags).toEqual(['harbour', 'night-sky']);
+
+    // Opened again, the editor shows them as saved.
+    await tab.visit(`/editor/${postId}`);
+    await page.locator('#editorForm').waitFor({ state: 'visible' });
+    expect(await page.locator('#tagsInput').inputValue()).toBe('harbour, night-sky');
     await tab.close();
   });
 

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { megabytes } from '../platform/http/uploads.js';
 import { Field } from '../platform/web/components.js';
 import type { PageDocument } from '../platform/web/layout.js';
+import { TAGS_PER_POST } from '../tags/limits.js';
 import { DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH } from './limits.js';
 
 /**
@@ -59,6 +60,16 @@ export function editorPage(maxUpload: string): PageDocument {
           rows={2}
           maxlength={DESCRIPTION_MAX_LENGTH}
         />
+        <Field
+          id="tagsInput"
+          name="tags"
+          label="Tags"
+          labelNote={`(optional, up to ${TAGS_PER_POST}, separated by commas)`}
+          list="tagSuggestions"
+          autocomplete="off"
+          hint="Letters, digits and hyphens; used tags are suggested as you type."
+        />
+        <datalist id="tagSuggestions"></datalist>
         <div class="editor-panes mb-3">
           <ul class="nav nav-tabs editor-tabs" role="tablist">
             {(['Write', 'Preview'] as const).map((name, index) => (

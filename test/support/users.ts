@@ -60,6 +60,7 @@ export async function createPost(
     description?: string;
     status?: 'published' | 'draft';
     publish_at?: string;
+    tags?: string[];
   } = { title: 'A title', content: 'Some words' },
 ): Promise<number> {
   const response = await app.inject({

@@ -121,6 +121,8 @@ export interface FieldProps {
   accept?: string;
   rows?: number;
   hint?: string;
+  /** The id of a `<datalist>` of suggestions for a text input. */
+  list?: string;
   /** Classes of the wrapper, `mb-3` by default. */
   class?: string;
 }
@@ -142,6 +144,7 @@ export function Field({
   accept,
   rows,
   hint,
+  list,
   class: wrapperClass = 'mb-3',
 }: FieldProps) {
   const describedBy = [hint !== undefined ? `${id}Hint` : undefined, `${id}Error`].filter(Boolean).join(' ');
@@ -168,7 +171,7 @@ export function Field({
       {type === 'textarea' ? (
         <textarea {...common} rows={(rows ?? 6).toString()}></textarea>
       ) : (
-        <input {...common} type={type} accept={accept} />
+        <input {...common} type={type} accept={accept} list={list} />
       )}
       {hint !== undefined && (
         <div class="form-text" id={`${id}Hint`} safe>

@@ -1,3 +1,4 @@
+import type { TagList } from '../../tags/tags.schemas.js';
 import type { PostDetail, PostPreview, PostStatus } from '../posts.schemas.js';
 import { ApiError, api } from '../../platform/web/browser/api.js';
 import { byId, h, showError } from '../../platform/web/browser/dom.js';
@@ -13,6 +14,8 @@ import { postPath } from '../links.js';
 const form = byId<HTMLFormElement>('editorForm');
 const titleInput = byId<HTMLInputElement>('titleInput');
 const descriptionInput = byId<HTMLTextAreaElement>('descriptionInput');
+const tagsInput = byId<HTMLInputElement>('tagsInput');
+const tagSuggestions = byId<HTMLDataListElement>('tagSuggestions');
 const contentInput = byId<HTMLTextAreaElement>('contentInput');
 const publishAtInput = byId<HTMLInputElement>('publishAtInput');
 const stateText = byId('editorState');
@@ -33,6 +36,8 @@ type Action = keyof typeof buttons;
 interface Written {
   title: string;
   description: string;
+  /** As typed: names separated by commas. */
+  tags: string;
   content: string;
   publish_at: string;
 }
@@ -40,7 +45,7 @@ interface Written {
 const sideBySide = window.matchMedia('(min-width: 992px)');
 let postId = Number(/^\/editor\/(\d+)$/.exec(window.location.pathname)?.[1]) || null;
 let status: PostStatus | null = null;
-let saved: Written = { title: '', description: '', content: '', publish_at: '' };
+let saved: Written = { title: '', description: '', tags: '', content: '', publish_at: '' };
 
 const storageKey = () => `editor:${postId ?? 'new'}`;
 
@@ -48,6 +53,7 @@ function written(): Written {
   return {
     title: titleInput.value,
     description: descriptionInput.value,
+    tags: tagsInput.value,
     content: contentInput.value,
     publish_at: publishAtInput.value,
   };
@@ -56,6 +62,7 @@ function written(): Written {
 function fill(values: Written): void {
   titleInput.value = values.title;
   descriptionInput.value = values.description;
+  tagsInput.value = values.tags;
   contentInput.value = values.content;
   publishAtInput.value = values.publish_at;
 }
@@ -63,6 +70,7 @@ function fill(values: Written): void {
 const sameText = (a: Written, b: Written) =>
   a.title === b.title &&
   a.description === b.description &&
+  a.tags === b.tags &&
   a.content === b.content &&
   a.publish_at === b.publish_at;
 
@@ -78,7 +86,17 @@ function keepLocally(): void {
 function localCopy(): (Written & { kept_at: number }) | null {
   try {
     const stored = localStorage.getItem(storageKey());
-    return stored ? (JSON.parse(stored) as Written & { kept_at: number }) : null;
+    // A copy kept before the editor had tags has none.
+    if (!stored) return null;
+    const copy = JSON.parse(stored) as Partial<Written> & { kept_at: number };
+    return {
+      ...copy,
+      title: copy.title ?? '',
+      description: copy.description ?? '',
+      tags: copy.tags ?? '',
+      content: copy.content ?? '',
+      publish_at: copy.publish_at ?? '',
+    };
   } catch {
     return null;
   }
@@ -165,6 +183,7 @@ async function save(action: Action): Promise<void> {
   const body = {
     title: values.title.trim() === '' ? null : values.title.trim(),
     description: values.description.trim() === '' ? null : values.description.trim(),
+    tags: tagNames(values.tags),
     content: values.content,
     ...(action === 'draft' && { status: 'draft' as const }),
     ...(action === 'publish' && { status: 'published' as const }),
@@ -198,9 +217,46 @@ function fromPost(post: PostDetail): Written {
   return {
     title: post.title ?? '',
     description: post.description ?? '',
+    tags: post.tags.join(', '),
     content: post.content,
     publish_at: localInputValue(post.publish_at),
   };
+}
+
+/** The names typed, without blanks; the server normalises them and says what it refuses. */
+const tagNames = (typed: string) =>
+  typed
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+
+let suggestionRequest = 0;
+/**
+ * Offers the used tags that start with the name being typed (the text after the last comma), as whole
+ * values of the field, so that picking one keeps the names before it.
+ */
+async function suggestTags(): Promise<void> {
+  const request = ++suggestionRequest;
+  const typed = tagsInput.value;
+  const cut = typed.lastIndexOf(',') + 1;
+  const prefix = typed.slice(cut).trim().toLowerCase();
+  if (prefix === '') {
+    tagSuggestions.replaceChildren();
+    return;
+  }
+  try {
+    const { tags } = await api<TagList>(`/api/tags?limit=8&q=${encodeURIComponent(prefix)}`);
+    if (request !== suggestionRequest) return;
+    const before = typed.slice(0, cut).trimEnd();
+    const written = new Set(tagNames(typed.slice(0, cut)));
+    tagSuggestions.replaceChildren(
+      ...tags
+        .filter((tag) => !written.has(tag.name))
+        .map((tag) => h('option', { value: before === '' ? tag.name : `${before} ${tag.name}` })),
+    );
+  } catch {
+    // Suggestions are a help, not a need: the field still takes what is typed.
+  }
 }
 
 let previewRequest = 0;
@@ -224,6 +280,7 @@ async function refreshPreview(): Promise<void> {
 const previewShown = () => sideBySide.matches || previewPane.classList.contains('active');
 let previewTimer: ReturnType<typeof setTimeout> | undefined;
 let keepTimer: ReturnType<typeof setTimeout> | undefined;
+let suggestTimer: ReturnType<typeof setTimeout> | undefined;
 
 form.addEventListener('input', (event) => {
   const input = event.target as HTMLInputElement | HTMLTextAreaElement;
@@ -232,6 +289,10 @@ form.addEventListener('input', (event) => {
   if (input === contentInput && previewShown()) {
     clearTimeout(previewTimer);
     previewTimer = setTimeout(() => void refreshPreview(), 400);
+  }
+  if (input === tagsInput) {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(() => void suggestTags(), 150);
   }
 });
 window.addEventListener('pagehide', keepLocally);
