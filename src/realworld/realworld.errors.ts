@@ -5,6 +5,9 @@ import { classify } from '../platform/http/errors.js';
 import { EMAIL_TAKEN, USERNAME_TAKEN } from '../users/users.service.js';
 import type { ErrorResponse } from './realworld.schemas.js';
 
+/** The blog's names of fields that services blame (`InvalidFieldError`), as RealWorld names them. */
+const REALWORLD_FIELD: Record<string, string> = { tags: 'tagList', content: 'body' };
+
 /** RealWorld has no 400: a request it cannot take is a 422, a validation error or not. */
 const REALWORLD_STATUS: Record<number, number> = { 400: 422 };
 
@@ -31,7 +34,8 @@ export function realWorldError(error: FastifyError): {
     for (const issue of answer.detail) {
       // `loc` is `[where, ...path]`: the last name in the path is the field (`["body", "user", "email"]`).
       const names = issue.loc.slice(1).filter((part): part is string => typeof part === 'string');
-      const field = names.at(-1) ?? 'body';
+      const name = names.at(-1) ?? 'body';
+      const field = REALWORLD_FIELD[name] ?? name;
       (errors[field] ??= []).push(issue.msg);
     }
   }
