@@ -182,3 +182,54 @@ describe('rate limits and CORS in production', () => {
     });
   });
 });
+
+// Needs a Redis server (CI sets TEST_REDIS_URL): several instances count one limit through both APIs.
+const redisUrl = process.env.TEST_REDIS_URL;
+
+describe.runIf(redisUrl)('rate limits shared through Redis by both APIs', () => {
+  let first: TestApp;
+  let second: TestApp;
+  // An address of its own, so that no other test file's logins count against this one's.
+  const remoteAddress = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.7`;
+  const env = { RATE_LIMIT: 'true', REDIS_URL: redisUrl ?? '', RATE_LIMIT_LOGIN: '4/1m' };
+
+  beforeAll(async () => {
+    [first, second] = await Promise.all([createTestApp(env), createTestApp(env)]);
+    // Without an offline queue, a limit is skipped until the connection is up: wait for it.
+    for (const t of [first, second]) {
+      while (t.app.redis?.status !== 'ready') await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+  afterAll(async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(redisUrl ?? '');
+    const keys = await redis.keys(`blog:*${remoteAddress}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('counts logins per address across instances and across /api and /conduit/api', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const email = `nobody${i}-${remoteAddress}@example.com`;
+      const response =
+        i % 2 === 0
+          ? await first.app.inject({
+              method: 'POST',
+              url: '/api/users/token',
+              remoteAddress,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              payload: new URLSearchParams({ username: email, password: 'password123' }).toString(),
+            })
+          : await second.app.inject({
+              method: 'POST',
+              url: `${API}/users/login`,
+              remoteAddress,
+              payload: { user: { email, password: 'password123' } },
+            });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+  });
+});
