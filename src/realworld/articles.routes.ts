@@ -21,8 +21,13 @@ import {
 } from './realworld.schemas.js';
 import { postIdOf, type RealWorldViews } from './realworld.views.js';
 
-/** How many comments are read at a time while listing all of an article's. */
+/** How many comments are read at a time while listing an article's. */
 const COMMENTS_BATCH = 100;
+/**
+ * RealWorld lists an article's comments without paging: the oldest this many, so that one long thread
+ * cannot make an answer (and its cached copy) of any size.
+ */
+export const COMMENTS_LISTED = 1000;
 const TAGS_LISTED = 20;
 export const ONE_FILTER = 'Filter by one of tag, author and favorited at a time';
 
@@ -203,7 +208,7 @@ const articlesRoutes = (views: RealWorldViews): FastifyPluginAsyncTypebox =>
         schema: {
           hide: true,
           tags: ['Comments'],
-          summary: "All of an article's comments, oldest first",
+          summary: "An article's comments, oldest first (the first 1,000)",
           params: SlugParams,
           response: { 200: CommentsResponse },
         },
@@ -220,7 +225,7 @@ const articlesRoutes = (views: RealWorldViews): FastifyPluginAsyncTypebox =>
           });
           comments.push(...page.comments);
           cursor = page.next_cursor ?? undefined;
-        } while (cursor !== undefined);
+        } while (cursor !== undefined && comments.length < COMMENTS_LISTED);
         return { comments: await views.comments(comments, request.viewer) };
       },
     );
