@@ -385,6 +385,17 @@ function scenarios(ctx) {
         ]),
     },
     {
+      // The RealWorld face over the same services: its list of articles, page 1 (20 articles, as its
+      // clients ask), signed out, against our own feed's page 1 (10 posts).
+      id: 'conduit-page1',
+      title: 'GET /conduit/api/articles page 1 vs GET /api/posts page 1',
+      run: () =>
+        alternate([
+          { label: 'conduit', server: app, spec: { kind: 'get', path: '/conduit/api/articles' } },
+          { label: 'feed page 1', server: app, spec: page1 },
+        ]),
+    },
+    {
       id: 'scale',
       title: `Page 1 with ${settings.posts.toLocaleString('en')} posts vs ${settings.smallPosts.toLocaleString('en')}`,
       run: () => scale(ctx),
@@ -764,6 +775,16 @@ function targets(results) {
       c['thread deep'].meanLatency / c['thread near start'].meanLatency,
       1.25,
       'lower',
+      'x',
+    );
+  }
+  if (s['conduit-page1']) {
+    const c = s['conduit-page1'];
+    add(
+      'GET /conduit/api/articles page 1 vs GET /api/posts page 1: throughput',
+      c.conduit.rps / c['feed page 1'].rps,
+      0.8,
+      'higher',
       'x',
     );
   }

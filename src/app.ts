@@ -12,6 +12,7 @@ import { validatorCompiler } from './platform/http/validation.js';
 import media from './media/index.js';
 import moderation from './moderation/index.js';
 import posts from './posts/index.js';
+import realWorld, { realWorldApiDocument } from './realworld/index.js';
 import search from './search/index.js';
 import searchPages from './search/search.pages.js';
 import site from './site/index.js';
@@ -24,6 +25,7 @@ import users from './users/index.js';
  * (auth signs users in, moderators act on posts and comments, posts are written by users, comments
  * are on posts, people follow authors, the site's feeds list posts). Tags and search come before
  * posts, which keep each post's tags and words through them; their pages list posts, so they come after.
+ * The RealWorld API is a second face over users, auth, posts, comments, tags and follows: after them.
  */
 export const features = [
   users,
@@ -35,6 +37,7 @@ export const features = [
   posts,
   comments,
   follows,
+  realWorld,
   tagPages,
   searchPages,
   site,
@@ -57,7 +60,11 @@ export async function buildApp(options: AppOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
-  await app.register(platform, { ...options, ...(await connect(options, app.log)) });
+  await app.register(platform, {
+    apiDocuments: [realWorldApiDocument],
+    ...options,
+    ...(await connect(options, app.log)),
+  });
   for (const feature of features) await app.register(feature);
   return app;
 }

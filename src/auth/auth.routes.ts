@@ -26,7 +26,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
-      config: rateLimited(limits?.register),
+      config: rateLimited('register', limits?.register),
       schema: {
         tags: ['users'],
         summary: 'Register',
@@ -55,7 +55,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     form.post(
       '/token',
       {
-        config: rateLimited(limits?.login),
+        config: rateLimited('login', limits?.login),
         bodyLimit: MAX_LOGIN_FORM_BYTES,
         schema: {
           tags: ['auth'],
@@ -78,7 +78,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/forgot-password',
     {
-      config: rateLimited(limits?.forgotPassword),
+      config: rateLimited('forgot-password', limits?.forgotPassword),
       schema: {
         tags: ['auth'],
         summary: 'Mail a password reset link',
@@ -96,7 +96,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reset-password',
     {
-      config: rateLimited(limits?.resetPassword),
+      config: rateLimited('reset-password', limits?.resetPassword),
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with the token from the mail',

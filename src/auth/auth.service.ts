@@ -61,6 +61,12 @@ export class AuthService {
     return this.users.create({ username, email, passwordHash: await hashPassword(password) });
   }
 
+  /** A new account and a token for it: a client that signs someone up need not log them in again. */
+  async registerAndSignIn(registration: Registration): Promise<{ user: User; token: string }> {
+    const user = await this.register(registration);
+    return { user, token: await this.tokens.issue(user) };
+  }
+
   /**
    * A token for the right email and password. Every failure looks and lasts the same, whether or not
    * the account exists: an unknown email is verified against a dummy hash.

@@ -17,9 +17,12 @@ declare module 'fastify' {
   }
 }
 
+const TOKEN_SCHEMES = new Set(['bearer', 'token']);
+
 /**
  * Provides `app.authenticate`, which the platform calls for every route that needs a signed-in user
- * (platform/http/access.ts): a Bearer JWT whose signature, expiry and token version are good.
+ * (platform/http/access.ts): a JWT whose signature, expiry and token version are good, sent as
+ * `Authorization: Bearer <jwt>` or as `Token <jwt>`, the scheme RealWorld clients use (src/realworld).
  */
 export function provideAuthentication(app: FastifyInstance, tokens: AccessTokens, users: UsersService): void {
   app.decorateRequest('user', null as unknown as User);
@@ -27,7 +30,8 @@ export function provideAuthentication(app: FastifyInstance, tokens: AccessTokens
 
   app.decorate('authenticate', async function (request: FastifyRequest) {
     const [scheme, token] = (request.headers.authorization ?? '').split(' ', 2);
-    if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthenticatedError('Not authenticated');
+    if (!TOKEN_SCHEMES.has(scheme?.toLowerCase() ?? '') || !token)
+      throw new UnauthenticatedError('Not authenticated');
     const subject = await tokens.verify(token);
     if (!subject) throw new UnauthenticatedError('Invalid authentication credentials.');
     const user = await users.findById(subject.id);

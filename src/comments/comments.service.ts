@@ -51,6 +51,11 @@ export class CommentsService {
     );
   }
 
+  /** The post a comment is on, or undefined when there is no such comment. */
+  async postOf(id: number): Promise<number | undefined> {
+    return (await this.comments.findById(id))?.comment.postId;
+  }
+
   async create(actor: User, postId: number, content: string): Promise<Comment> {
     // Drafts take no comments: no one but their author can see them.
     await this.posts.published(postId);

@@ -51,6 +51,11 @@ export class FollowsService {
     return this.posts.pageView(rows, total, request);
   }
 
+  /** Which of these users the reader follows (one query for a whole list of authors). */
+  followedAmong(reader: User, userIds: number[]): Promise<Set<number>> {
+    return this.follows.followedAmong(reader.id, [...new Set(userIds)]);
+  }
+
   /** People to follow: the most followed authors whom the reader does not follow yet. */
   async suggestions(reader: User): Promise<UserPublic[]> {
     const candidates = await this.users.mostFollowed(SUGGESTIONS * 4, [reader.id]);

@@ -30,6 +30,11 @@ export interface Config {
   redisUrl: string | undefined;
   metricsEnabled: boolean;
   rateLimits: RateLimits | false;
+  /**
+   * The origins whose browser pages may call the RealWorld API (`/conduit/api`) across origins: `*` for
+   * any, or a list of exact origins (scheme, host and port). Only that API answers CORS.
+   */
+  realworldCorsOrigins: '*' | string[];
   logLevel: string;
 }
 
@@ -193,12 +198,40 @@ export function loadConfig(env: Env = process.env): Config {
           resetPassword: read.rate('RATE_LIMIT_RESET_PASSWORD', { max: 10, windowMs: 15 * MINUTE }),
         }
       : false,
+    realworldCorsOrigins: readCorsOrigins(read.string('REALWORLD_CORS_ORIGINS'), production),
     logLevel: read.oneOf(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
       'info',
     ),
   };
+}
+
+/**
+ * `*`, or a comma-separated list of origins such as `https://app.example.com,http://localhost:4200`.
+ * Unset: any origin in development (a front end on its own dev server), none in production.
+ */
+function readCorsOrigins(value: string | undefined, production: boolean): Config['realworldCorsOrigins'] {
+  if (value === undefined) return production ? [] : '*';
+  if (value.trim() === '*') return '*';
+  const origins = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `REALWORLD_CORS_ORIGINS: "${origin}" is not an origin such as https://app.example.com (or use *)`,
+      );
+    }
+  }
+  return origins;
 }
 
 /** A name of a text search configuration: checked against the database at start (src/search). */

@@ -12,7 +12,7 @@ import contentTypes from './http/content-types.js';
 import errorHandling from './http/errors.js';
 import health from './http/health.js';
 import lingeringClose from './http/lingering-close.js';
-import openApi from './http/openapi.js';
+import openApi, { type ApiDocument } from './http/openapi.js';
 import pageCache from './http/page-cache.js';
 import rateLimits from './http/rate-limit.js';
 import readYourWrites from './http/read-your-writes.js';
@@ -49,6 +49,8 @@ export interface PlatformOptions {
   storage?: Storage;
   /** Whether the job worker polls on its own; tests run due jobs themselves with `app.jobs.runDue()`. */
   runJobs?: boolean;
+  /** API documents of other faces of the app, listed beside ours in `/docs` (src/app.ts names them). */
+  apiDocuments?: ApiDocument[];
 }
 
 export interface Connections {
@@ -117,7 +119,7 @@ export default fp(
     await app.register(errorHandling);
     await app.register(bodyParsers);
     await app.register(contentTypes);
-    await app.register(openApi);
+    await app.register(openApi, { documents: options.apiDocuments ?? [] });
     if (config.metricsEnabled) {
       await app.register(import('./http/metrics.js'), {
         poolStats: database.poolStats,

@@ -294,6 +294,47 @@ export class PostsRepository {
     return mine !== undefined;
   }
 
+  /** Which of these posts the user likes. */
+  async likedAmong(userId: number, postIds: number[]): Promise<Set<number>> {
+    if (postIds.length === 0) return new Set();
+    const rows = await this.db
+      .select({ postId: postLikes.postId })
+      .from(postLikes)
+      .where(and(eq(postLikes.userId, userId), inArray(postLikes.postId, postIds)));
+    return new Set(rows.map((row) => row.postId));
+  }
+
+  /** One page of the published posts a user likes, newest post first (through `post_likes_user_idx`). */
+  likedPosts(userId: number, window: PageWindow): Promise<PostWithAuthor[]> {
+    return this.db
+      .select({ post: listedColumns, author: authorColumns })
+      .from(postLikes)
+      .innerJoin(posts, eq(posts.id, postLikes.postId))
+      .innerJoin(...joinAuthor(posts.userId))
+      .where(
+        and(
+          eq(postLikes.userId, userId),
+          published(posts),
+          window.after
+            ? sql`(${posts.datePosted}, ${posts.id}) < (${window.after.at}, ${window.after.id})`
+            : undefined,
+        ),
+      )
+      .orderBy(...feedOrder)
+      .offset(window.skip ?? 0)
+      .limit(window.limit);
+  }
+
+  /** How many published posts the user likes. */
+  async likedPostsCount(userId: number): Promise<number> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::integer` })
+      .from(postLikes)
+      .innerJoin(posts, eq(posts.id, postLikes.postId))
+      .where(and(eq(postLikes.userId, userId), published(posts)));
+    return row?.count ?? 0;
+  }
+
   /** A published post's number of likes, or undefined when there is no such published post. */
   async likeCount(postId: number): Promise<number | undefined> {
     const [row] = await this.db

@@ -134,6 +134,20 @@ export class PostsService {
     return this.pageView(rows, total, request);
   }
 
+  /** The published posts a user likes, newest first. */
+  async pageLikedBy(userId: number, request: PageRequest): Promise<PostPage> {
+    const [rows, total] = await Promise.all([
+      this.posts.likedPosts(userId, pageWindow(request)),
+      this.posts.likedPostsCount(userId),
+    ]);
+    return this.pageView(rows, total, request);
+  }
+
+  /** Which of these posts the user likes: one query for a whole page. */
+  likedAmong(actor: User, postIds: number[]): Promise<Set<number>> {
+    return this.posts.likedAmong(actor.id, postIds);
+  }
+
   /** The signed-in author's own posts of one status, newest first. */
   async ownPosts(actor: User, query: OwnPostsQuery): Promise<PostPage> {
     const [rows, total] = await Promise.all([

@@ -67,6 +67,15 @@ export class UsersRepository {
     return user;
   }
 
+  /** The user of this name, compared without case (the unique index is on `lower(username)`). */
+  async findByUsername(username: string): Promise<User | undefined> {
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${username})`);
+    return user;
+  }
+
   /** Whether another user (not `exceptId`) has this username or email, compared without case. */
   async isTaken(field: 'username' | 'email', value: string, exceptId?: number): Promise<boolean> {
     const column = field === 'username' ? users.username : users.email;

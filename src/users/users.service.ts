@@ -114,6 +114,11 @@ export class UsersService {
     return this.users.findByEmail(email);
   }
 
+  /** The user of this name (any case), for addresses that name people rather than number them. */
+  findByUsername(username: string): Promise<User | undefined> {
+    return this.users.findByUsername(username);
+  }
+
   /** How many posts the user has written, or undefined when there is no such user. */
   postCount(id: number): Promise<number | undefined> {
     return this.users.postCount(id);

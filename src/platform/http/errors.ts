@@ -10,7 +10,8 @@ export function isApiRequest(request: FastifyRequest): boolean {
   return request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
 }
 
-interface ErrorAnswer {
+/** An error as HTTP sees it: a status, what to tell the caller, and headers such as `Retry-After`. */
+export interface ErrorAnswer {
   status: number;
   detail: string | ValidationIssue[];
   headers?: Record<string, string>;
@@ -47,7 +48,11 @@ function domainAnswer(error: DomainError): ErrorAnswer {
   return answer;
 }
 
-function classify(error: FastifyError): ErrorAnswer {
+/**
+ * The one mapping of errors to statuses and messages. `/api` and the pages answer with it here; another
+ * API face (src/realworld) takes the same answer and only writes it in its own shape.
+ */
+export function classify(error: FastifyError): ErrorAnswer {
   if (error instanceof DomainError) return domainAnswer(error);
   if (error.validation) {
     return { status: 422, detail: toValidationIssues(error.validation, error.validationContext ?? 'body') };

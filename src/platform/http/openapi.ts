@@ -66,9 +66,15 @@ function defaultsAreOptional(document: OpenApiDocument): void {
   }
 }
 
+/** Another OpenAPI document the app serves, by its name in the `/docs` picker and its URL. */
+export interface ApiDocument {
+  name: string;
+  url: string;
+}
+
 /** The OpenAPI document at `/openapi.json`, Swagger UI at `/docs` and ReDoc at `/redoc`, all served locally. */
 export default fp(
-  async function openApi(app: FastifyInstance) {
+  async function openApi(app: FastifyInstance, options: { documents: ApiDocument[] }) {
     const tags: { name: string; description: string }[] = [];
     app.decorate('describeApiTag', (name: string, description: string) => {
       tags.push({ name, description });
@@ -104,6 +110,10 @@ export default fp(
     await app.register(swaggerUi, {
       routePrefix: '/docs',
       staticCSP: DOCS_CSP,
+      // With other documents, Swagger UI's top bar picks one; ours comes first.
+      ...(options.documents.length > 0 && {
+        uiConfig: { urls: [{ name: 'Blog API', url: '/openapi.json' }, ...options.documents] },
+      }),
     });
 
     app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
