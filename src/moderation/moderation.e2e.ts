@@ -84,6 +84,35 @@ describe('the admin page', () => {
     await tab.close();
   });
 
+  it('pages the moderation log, newest first, and the accounts', async () => {
+    await site.reset();
+    const admin = await withRole('admin', 'log_admin');
+    const actor = (await site.app.usersService.findById(admin.id))!;
+    const others = [];
+    for (let i = 1; i <= 21; i += 1) others.push(await signUp(site.app, { username: `member_${i}` }));
+    for (const other of others) {
+      await site.app.moderationService.setStanding(actor, other.id, { role: 'moderator' });
+    }
+    const tab = await openTab(browser, site, { token: admin.token });
+    const { page } = tab;
+    await tab.visit('/admin');
+    const entries = page.locator('#logList .log-entry');
+    await expect.poll(() => entries.count()).toBe(20);
+    // Member 21 was the last made a moderator; member 1 the first.
+    expect(await entries.first().textContent()).toContain('log_admin changed the role of member_21');
+    await page.getByRole('button', { name: 'Older entries' }).click();
+    await expect.poll(() => entries.count()).toBe(21);
+    expect(await entries.last().textContent()).toContain('member_1');
+    expect(await page.getByRole('button', { name: 'Older entries' }).isHidden()).toBe(true);
+
+    const accounts = page.locator('#accountList .account');
+    expect(await accounts.count()).toBe(20);
+    await page.locator('#accountMore').click();
+    await expect.poll(() => accounts.count()).toBe(22);
+    expect(await page.locator('#accountMore').isHidden()).toBe(true);
+    await tab.close();
+  });
+
   it('searches accounts, changes a role, suspends and restores, by keyboard', async () => {
     await site.reset();
     const admin = await withRole('admin', 'site_admin');
