@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { asset } from '../platform/web/assets.js';
 import { FollowsRepository } from './follows.repository.js';
+import followsPages, { FOLLOWING_TAB } from './follows.pages.js';
 import followsRoutes from './follows.routes.js';
 import { FollowsService } from './follows.service.js';
 
@@ -10,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-/** Following people, and the personal feed (`/api/feed`). */
+/** Following people, the personal feed (`/api/feed`) and the home page's Following tab. */
 export default fp(
   async function followsFeature(app) {
     app.decorate(
@@ -20,7 +21,9 @@ export default fp(
     app.describeApiTag('follows', 'Following people and the personal feed');
     // The user page's Follow button (it acts only on a page that has one).
     app.siteLayout.addToEveryPage(<script type="module" src={asset('js/follows/follow-button.js')}></script>);
+    app.homePage.addTab(FOLLOWING_TAB);
     await app.register(followsRoutes, { prefix: '/api' });
+    await app.register(followsPages);
   },
   { name: 'follows', dependencies: ['users', 'auth', 'posts'] },
 );

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { createMarkdownRenderer } from './markdown.js';
-import postsPages, { type PostSection } from './posts.pages.js';
+import postsPages, { type FeedTab, type PostSection } from './posts.pages.js';
 import { PostsRepository } from './posts.repository.js';
 import postsRoutes from './posts.routes.js';
 import { PostsService } from './posts.service.js';
@@ -11,6 +11,8 @@ declare module 'fastify' {
     postsService: PostsService;
     /** What other features show on a post's page, below the post (comments, say). */
     postPage: { addSection(section: PostSection): void };
+    /** Tabs other features add beside Latest on the home page, for signed-in readers (Following). */
+    homePage: { addTab(tab: FeedTab): void };
   }
 }
 
@@ -47,8 +49,11 @@ export default fp(
     const sections: PostSection[] = [];
     app.decorate('postPage', { addSection: (section: PostSection) => void sections.push(section) });
 
+    const tabs: FeedTab[] = [];
+    app.decorate('homePage', { addTab: (tab: FeedTab) => void tabs.push(tab) });
+
     await app.register(postsRoutes, { prefix: '/api' });
-    await app.register(postsPages, { sections });
+    await app.register(postsPages, { sections, tabs });
     await app.register(writingPages);
   },
   { name: 'posts', dependencies: ['users', 'auth', 'moderation', 'media', 'tags', 'search'] },

@@ -20,7 +20,10 @@ const ID = '(^\\d{1,10}$)';
 export type PostSection = (post: PostDetail) => Promise<JSX.Element>;
 
 /** The pages of posts: the feed, a post, a user's posts. They read through the same service as the API. */
-const postsPages: FastifyPluginAsyncTypebox<{ sections: PostSection[] }> = async (app, { sections }) => {
+const postsPages: FastifyPluginAsyncTypebox<{ sections: PostSection[]; tabs: FeedTab[] }> = async (
+  app,
+  { sections, tabs },
+) => {
   const { postsService, usersService, config } = app;
   const firstPage = { skip: 0, limit: config.postsPerPage };
   const cached = { pageCache: 'rendered' as const };
@@ -28,7 +31,7 @@ const postsPages: FastifyPluginAsyncTypebox<{ sections: PostSection[] }> = async
 
   for (const url of ['/', '/site/posts']) {
     app.get(url, { schema: { hide: true }, config: cached }, async (_request, reply) =>
-      reply.page(feedPage(config.site, await postsService.page(firstPage))),
+      reply.page(feedPage(config.site, await postsService.page(firstPage), tabs)),
     );
   }
 
@@ -168,22 +171,68 @@ export function PostList({
   );
 }
 
+/** Another feed beside Latest on the home page, for signed-in readers (Following, say). */
+export interface FeedTab {
+  label: string;
+  href: string;
+}
+
+export const LATEST_TAB: FeedTab = { label: 'Latest', href: '/' };
+
+/** The site's name and description, at the top of the home page and of its other tabs. */
+export function SiteHeader({ site }: { site: { name: string; description: string } }) {
+  return (
+    <header class="site-header mb-4 pb-3 border-bottom">
+      <h1 class="site-title" safe>
+        {site.name}
+      </h1>
+      <p class="site-description lead mb-0" safe>
+        {site.description}
+      </p>
+    </header>
+  );
+}
+
+/**
+ * The home page's tabs, Latest and those other features add: links to pages of their own (so each
+ * works, and can be bookmarked, without scripts), the current one marked with `aria-current`. Only
+ * signed-in readers see them (`when-signed-in`): the pages are the same for every visitor.
+ */
+export function FeedTabs({ tabs, current }: { tabs: FeedTab[]; current: string }) {
+  return (
+    <nav class="feed-tabs when-signed-in mb-3" aria-label="Feeds">
+      <ul class="nav nav-underline">
+        {tabs.map((tab) => (
+          <li class="nav-item">
+            <a
+              class={tab.href === current ? 'nav-link active' : 'nav-link'}
+              href={tab.href}
+              aria-current={tab.href === current ? 'page' : undefined}
+              safe
+            >
+              {tab.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 /** The home page: the site's header, the first page on the server, then "Load More" in the browser. */
-export function feedPage(site: { name: string; description: string }, page: PostPage): PageDocument {
+export function feedPage(
+  site: { name: string; description: string },
+  page: PostPage,
+  tabs: FeedTab[] = [],
+): PageDocument {
   return {
     title: site.name,
     script: 'posts/home',
     description: site.description,
     body: (
       <div class="reading-column">
-        <header class="site-header mb-4 pb-3 border-bottom">
-          <h1 class="site-title" safe>
-            {site.name}
-          </h1>
-          <p class="site-description lead mb-0" safe>
-            {site.description}
-          </p>
-        </header>
+        <SiteHeader site={site} />
+        {tabs.length > 0 && <FeedTabs tabs={[LATEST_TAB, ...tabs]} current={LATEST_TAB.href} />}
         <h2 class="section-heading mb-3">Latest posts</h2>
         <PostList page={page} source="/api/posts" emptyMessage="No posts yet. Be the first to write one!" />
       </div>
