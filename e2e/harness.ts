@@ -24,6 +24,7 @@ import {
   type App,
   type TestUser,
 } from '../test/support/index.js';
+import { pgliteTemplate } from '../test/support/pglite-template.js';
 
 export { createPost, logIn, signUp, type App, type TestUser };
 
@@ -53,6 +54,9 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
     LOG_LEVEL: 'silent',
     ...env,
   });
+  if (config.database.kind === 'pglite' && config.database.dataDir === undefined) {
+    config.database.startFrom = await pgliteTemplate();
+  }
   const app = await buildApp({ config, runJobs: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
