@@ -24,7 +24,7 @@ import {
   type App,
   type TestUser,
 } from '../test/support/index.js';
-import { pgliteTemplate } from '../test/support/pglite-template.js';
+import { startFromTemplate } from '../test/support/pglite-template.js';
 
 export { createPost, logIn, signUp, type App, type TestUser };
 
@@ -54,9 +54,7 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
     LOG_LEVEL: 'silent',
     ...env,
   });
-  if (config.database.kind === 'pglite' && config.database.dataDir === undefined) {
-    config.database.startFrom = await pgliteTemplate();
-  }
+  await startFromTemplate(config);
   const app = await buildApp({ config, runJobs: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -10,7 +10,7 @@ import { loggerOptions } from '../../src/platform/http/logging.js';
 import { CONTENT_VERSION } from '../../src/platform/database/counters.js';
 import type { Database } from '../../src/platform/database/database.js';
 import { createDatabase, TEST_DATABASE_URL } from './database.js';
-import { pgliteTemplate } from './pglite-template.js';
+import { startFromTemplate } from './pglite-template.js';
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -74,9 +74,7 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  if (config.database.kind === 'pglite' && config.database.dataDir === undefined) {
-    config.database.startFrom = await pgliteTemplate();
-  }
+  await startFromTemplate(config);
   const app = await buildApp({
     config,
     runJobs: options.runJobs ?? false,

@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
+import type { Config } from '../../src/platform/config.js';
 import { projectPath } from '../../src/platform/paths.js';
 
 declare module 'vitest' {
@@ -58,6 +59,13 @@ async function migrationsHash(): Promise<string> {
 }
 
 let template: Promise<Blob | undefined> | undefined;
+
+/** Makes an in-memory PGlite of `config` start from the dump, when there is one. */
+export async function startFromTemplate(config: Config): Promise<void> {
+  if (config.database.kind === 'pglite' && config.database.dataDir === undefined) {
+    config.database.startFrom = await pgliteTemplate();
+  }
+}
 
 /** The dump made by the global setup, read once per worker; undefined outside the default suite. */
 export function pgliteTemplate(): Promise<Blob | undefined> {

@@ -3,7 +3,7 @@
 import type { Post, PostPage } from '../../posts/posts.schemas.js';
 import type { UserPublic } from '../../users/users.schemas.js';
 import { api } from '../../platform/web/browser/api.js';
-import { byId, h, showError } from '../../platform/web/browser/dom.js';
+import { byId, h, smallAvatar, showError } from '../../platform/web/browser/dom.js';
 import { listLoader } from '../../platform/web/browser/list-loader.js';
 import { currentUser } from '../../platform/web/browser/session.js';
 import { showToast } from '../../platform/web/browser/toasts.js';
@@ -45,14 +45,7 @@ function suggestion(user: UserPublic): HTMLElement {
   return h(
     'li',
     { class: 'list-group-item d-flex align-items-center gap-3 suggestion', 'data-user-id': user.id },
-    h('img', {
-      class: 'avatar-sm rounded-circle flex-shrink-0',
-      src: user.image_path,
-      alt: '',
-      width: 32,
-      height: 32,
-      loading: 'lazy',
-    }),
+    smallAvatar(user.image_path),
     h(
       'div',
       { class: 'min-w-0 flex-grow-1' },

@@ -4,7 +4,7 @@
 import type { AdminUser, LogEntry, LogPage } from '../moderation.schemas.js';
 import type { UserPrivate } from '../../users/users.schemas.js';
 import { api } from '../../platform/web/browser/api.js';
-import { byId, h, modal, showError } from '../../platform/web/browser/dom.js';
+import { byId, h, smallAvatar, modal, showError } from '../../platform/web/browser/dom.js';
 import { currentUser } from '../../platform/web/browser/session.js';
 import { showToast } from '../../platform/web/browser/toasts.js';
 
@@ -169,14 +169,7 @@ function accountItem(initial: AdminUser, me: number): HTMLElement {
     h(
       'div',
       { class: 'd-flex align-items-center gap-2 mb-2 min-w-0' },
-      h('img', {
-        class: 'avatar-sm rounded-circle flex-shrink-0',
-        src: user.image_path,
-        alt: '',
-        width: 32,
-        height: 32,
-        loading: 'lazy',
-      }),
+      smallAvatar(user.image_path),
       h(
         'div',
         { class: 'min-w-0' },

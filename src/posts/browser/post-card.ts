@@ -1,5 +1,5 @@
 import type { Post } from '../posts.schemas.js';
-import { formatPostDate, h } from '../../platform/web/browser/dom.js';
+import { formatPostDate, h, smallAvatar } from '../../platform/web/browser/dom.js';
 import { commentCount, postPath, readingTime } from '../links.js';
 import { tagChips } from '../../tags/browser/tag-chips.js';
 
@@ -10,14 +10,7 @@ export function postCard(post: Post): HTMLElement {
   const byline = h(
     'div',
     { class: 'post-byline d-flex align-items-center gap-2 mb-2' },
-    h('img', {
-      class: 'avatar-sm rounded-circle flex-shrink-0',
-      src: post.author.image_path,
-      alt: '',
-      width: 32,
-      height: 32,
-      loading: 'lazy',
-    }),
+    smallAvatar(post.author.image_path),
     h(
       'p',
       { class: 'small text-body-secondary mb-0 min-w-0' },

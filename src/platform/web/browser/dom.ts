@@ -25,6 +25,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** The small avatar of a list or byline: the same markup as the server's `<Avatar size={32} />`. */
+export function smallAvatar(src: string): HTMLImageElement {
+  return h('img', {
+    class: 'avatar-sm rounded-circle flex-shrink-0',
+    src,
+    alt: '',
+    width: 32,
+    height: 32,
+    loading: 'lazy',
+  });
+}
+
 /** The element with this id; a missing one is a bug in the page, reported at once. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
