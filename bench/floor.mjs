@@ -1,6 +1,6 @@
 // The floor: the least a Node server can do to answer `GET /api/posts` with the app's JSON. Fastify and
 // `pg` only; the same SQL statements the app sends (the page and its total as named prepared statements,
-// Drizzle's text copied from the app's; the page's tags as one unnamed statement, as the app sends it),
+// Drizzle's text copied from the app's, and the page's tags with the ids as one array parameter),
 // the same pool size and options, and the same serialization: a response schema compiled by Fastify
 // (fast-json-stringify), not JSON.stringify. No logger, hooks, security headers, validation beyond the
 // query's numbers, or ORM: whatever the app costs above this is its overhead.
@@ -24,10 +24,10 @@ const PAGE_OFFSET_SQL =
   `${COLUMNS} where ("posts"."status" = 'published' and ("posts"."date_posted", "posts"."id") <= ((select "date_posted", "id" from "posts" "skipped"` +
   ` where "skipped"."status" = 'published' order by "skipped"."date_posted" desc, "skipped"."id" desc limit 1 offset $2)))${ORDER} limit $1`;
 const CURSOR_SQL = `${COLUMNS} where ("posts"."status" = 'published' and ("posts"."date_posted", "posts"."id") < ($1, $2))${ORDER} limit $3`;
-// The page's tags, as the app reads them: one unprepared statement with the page's ids.
-const tagsSql = (count) =>
-  'select "post_tags"."post_id", "tags"."name" from "post_tags" inner join "tags" on "tags"."id" = "post_tags"."tag_id" ' +
-  `where "post_tags"."post_id" in (${Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ')}) ` +
+// The page's tags, as the app reads them: a named statement with the page's ids as an array.
+const TAGS_SQL =
+  'select "post_tags"."post_id", (select "name" from "tags" where "tags"."id" = "post_tags"."tag_id") ' +
+  'from "post_tags" where "post_tags"."post_id" = ANY($1::int[]) ' +
   'order by "post_tags"."post_id" asc, "post_tags"."position" asc';
 const TOTAL_SQL = 'select "value" from "counters" where "counters"."name" = $1';
 
@@ -146,10 +146,11 @@ app.get(
     const last = shown.at(-1);
     const tags = new Map(shown.map((row) => [row.id, []]));
     if (shown.length > 0) {
-      const tagged = await pool.query(
-        tagsSql(shown.length),
-        shown.map((row) => row.id),
-      );
+      const tagged = await pool.query({
+        name: 'tags_of_posts',
+        text: TAGS_SQL,
+        values: [shown.map((row) => row.id)],
+      });
       for (const { post_id: postId, name } of tagged.rows) tags.get(postId).push(name);
     }
     return {

@@ -102,6 +102,17 @@ describe('plans of the tags repository', () => {
     expect(indexOnly(offset), describePlan(offset)).toContain('post_tags_feed_idx');
   });
 
+  it('the tags of a page of posts are read by primary keys, with no scan of the links or the tags', async () => {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.ofPosts, {
+      postIds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    });
+    const scans = plan.filter((n) => n['Node Type'] === 'Seq Scan');
+    expect(scans, describePlan(plan)).toEqual([]);
+    expect(plan.map((n) => n['Index Name']).filter(Boolean), describePlan(plan)).toEqual(
+      expect.arrayContaining(['post_tags_post_id_tag_id_pk', 'tags_pkey']),
+    );
+  });
+
   it('the list of tags walks the popular index, and a prefix uses the name index', async () => {
     const popular = await planOf(t.app.database.db, repository.statements.primary.popular, { limit: 20 });
     expectIndexPath(popular, ['tags_popular_idx'], ['tags']);

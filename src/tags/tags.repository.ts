@@ -66,6 +66,19 @@ export class TagsRepository {
           .from(tags)
           .where(eq(tags.name, placeholder('name'))),
       ),
+      // The tags of a page of posts, in their order on each post: one probe of the links' primary key
+      // per post and of the tags' per link (a page has a few; a join would hash every tag), planned once.
+      ofPosts: prepare(
+        'tags_of_posts',
+        db
+          .select({
+            postId: postTags.postId,
+            name: sql<string>`(${db.select({ name: tags.name }).from(tags).where(eq(tags.id, postTags.tagId))})`,
+          })
+          .from(postTags)
+          .where(sql`${postTags.postId} = ANY(${placeholder('postIds')}::int[])`)
+          .orderBy(asc(postTags.postId), asc(postTags.position)),
+      ),
       // Most used first: a walk of the popular index.
       popular: prepare(
         'tags_popular',
@@ -120,12 +133,7 @@ export class TagsRepository {
   async ofPosts(postIds: number[]): Promise<Map<number, string[]>> {
     const byPost = new Map<number, string[]>();
     if (postIds.length === 0) return byPost;
-    const rows = await this.db
-      .select({ postId: postTags.postId, name: tags.name })
-      .from(postTags)
-      .innerJoin(tags, eq(tags.id, postTags.tagId))
-      .where(inArray(postTags.postId, postIds))
-      .orderBy(asc(postTags.postId), asc(postTags.position));
+    const rows = await this.statements.read.ofPosts.execute({ postIds });
     for (const { postId, name } of rows) {
       const list = byPost.get(postId);
       if (list) list.push(name);
