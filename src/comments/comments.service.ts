@@ -43,7 +43,7 @@ export class CommentsService {
       'comments',
       pageOf(
         rows,
-        post.comments,
+        post.counts.comments,
         request,
         ({ comment }) => ({ at: comment.createdAt, id: comment.id }),
         (row) => this.view(row),

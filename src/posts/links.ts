@@ -2,5 +2,3 @@
 export const postPath = (post: { id: number; slug: string }) => `/posts/${post.id}/${post.slug}`;
 
 export const readingTime = (minutes: number) => `${minutes} min read`;
-
-export const commentCount = (count: number) => `${count} ${count === 1 ? 'comment' : 'comments'}`;

@@ -7,7 +7,8 @@ import type { PageDocument } from '../platform/web/layout.js';
 import { attributeText } from '../platform/web/render.js';
 import { TagChips } from '../tags/tag-chips.js';
 import type { UserPublic } from '../users/users.schemas.js';
-import { commentCount, postPath, readingTime } from './links.js';
+import { postPath, readingTime } from './links.js';
+import { countLinks } from './post-counts.js';
 import type { Post, PostDetail, PostPage } from './posts.schemas.js';
 
 // Ids in page paths must be whole numbers; anything else is simply a page that does not exist (404).
@@ -97,9 +98,11 @@ export function PostCard({ post }: { post: Post }) {
           <a class="read-more" href={href}>
             Read more<span class="visually-hidden" safe>{` of ${name}`}</span>
           </a>
-          <a class="comment-count text-body-secondary" href={`${href}#comments`} safe>
-            {commentCount(post.comments)}
-          </a>
+          {countLinks(post, href).map((link) => (
+            <a class={`${link.class} text-body-secondary`} href={link.href} safe>
+              {link.text}
+            </a>
+          ))}
         </p>
       </div>
     </article>

@@ -5,6 +5,7 @@ import { prepareStatements, type Prepare } from '../platform/database/prepared.j
 import type { PageWindow } from '../platform/paging.js';
 import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
 import { postLikes, posts, type PostRow, type PostStatus } from './posts.table.js';
+import { postCountNames, type PostCountName, type PostCountValues } from './post-counts.js';
 
 /** A post as lists show it: everything but the rendered HTML, which only its own page needs. */
 export type ListedPost = Omit<PostRow, 'contentHtml' | 'renderVersion'>;
@@ -33,6 +34,11 @@ export type Rendering = Pick<PostRow, 'contentHtml' | 'excerpt' | 'readingMinute
 
 // Newest first; the id breaks ties between posts of the same millisecond, so pages never overlap.
 export const feedOrder = [desc(posts.datePosted), desc(posts.id)];
+
+// The columns of the counts other features keep on a post (post-counts.ts).
+const countColumns = Object.fromEntries(postCountNames.map((name) => [name, posts[name]])) as {
+  [Name in PostCountName]: (typeof posts)[Name];
+};
 const placeholder = sql.placeholder;
 export const { contentHtml, renderVersion, ...listedColumns } = getTableColumns(posts);
 
@@ -103,11 +109,11 @@ export class PostsRepository {
       byAuthor: pages('author_feed', (table) =>
         and(eq(table.userId, placeholder('userId')), eq(table.status, placeholder('status'))),
       ),
-      // What comments need of their post: read with every page of them.
+      // What other features need of a post (comments, with every page of them): its author and counts.
       publishedSummary: prepare(
         'published_post_summary',
         db
-          .select({ userId: posts.userId, comments: posts.comments })
+          .select({ userId: posts.userId, ...countColumns })
           .from(posts)
           .where(and(eq(posts.id, placeholder('id')), published(posts))),
       ),
@@ -168,8 +174,8 @@ export class PostsRepository {
     return row;
   }
 
-  /** A published post's author and number of comments; undefined for a draft or no post. */
-  async publishedSummary(id: number): Promise<Pick<PostRow, 'userId' | 'comments'> | undefined> {
+  /** A published post's author and kept counts; undefined for a draft or no post. */
+  async publishedSummary(id: number): Promise<(Pick<PostRow, 'userId'> & PostCountValues) | undefined> {
     const [row] = await this.statements.read.publishedSummary.execute({ id });
     return row;
   }

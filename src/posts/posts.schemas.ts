@@ -1,9 +1,10 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TInteger } from 'typebox';
 import { Page, PageQuery, StoredText } from '../platform/http/schemas.js';
 import { SearchText, Snippet } from '../search/search.schemas.js';
 import { TagsField } from '../tags/tags.schemas.js';
 import { UserPublic } from '../users/users.schemas.js';
 import { DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH } from './limits.js';
+import { postCounts, type PostCountName } from './post-counts.js';
 import { POST_STATUSES } from './posts.table.js';
 
 const Title = StoredText({ maxLength: TITLE_MAX_LENGTH });
@@ -23,6 +24,11 @@ const PublishAt = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]
     'A time in the future: the post is `scheduled` and published then. `null` on an edit: unscheduled, a draft again',
 });
 
+// The counts other features keep on a post, each an integer field (post-counts.ts).
+const countFields = Object.fromEntries(
+  Object.entries(postCounts).map(([name, count]) => [name, Type.Integer({ description: count.description })]),
+) as { [Name in PostCountName]: TInteger };
+
 const postFields = {
   id: Type.Integer(),
   title: Type.Union([Type.String(), Type.Null()]),
@@ -30,7 +36,7 @@ const postFields = {
   user_id: Type.Integer(),
   date_posted: Type.String({ format: 'date-time' }),
   likes: Type.Integer(),
-  comments: Type.Integer({ description: 'Number of comments' }),
+  ...countFields,
   author: UserPublic,
   slug: Type.String({ description: 'The post page is `/posts/{id}/{slug}`' }),
   description: Type.Union([Type.String(), Type.Null()]),

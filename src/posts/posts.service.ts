@@ -23,6 +23,7 @@ import type {
   PostUpdate,
 } from './posts.schemas.js';
 import type { PostRow, PostStatus } from './posts.table.js';
+import { countsOf, type PostCountValues } from './post-counts.js';
 
 export const POST_NOT_FOUND = 'Post not found';
 
@@ -62,7 +63,7 @@ export class PostsService {
       user_id: post.userId,
       date_posted: post.datePosted.toISOString(),
       likes: post.likes,
-      comments: post.comments,
+      ...countsOf(post),
       author: this.users.publicView(author),
       slug: post.slug,
       description: post.description,
@@ -167,10 +168,10 @@ export class PostsService {
   }
 
   /** What other features need of a post readers may see; NotFoundError for a draft or no post. */
-  async published(id: number): Promise<{ authorId: number; comments: number }> {
+  async published(id: number): Promise<{ authorId: number; counts: PostCountValues }> {
     const post = await this.posts.publishedSummary(id);
     if (!post) throw new NotFoundError(POST_NOT_FOUND);
-    return { authorId: post.userId, comments: post.comments };
+    return { authorId: post.userId, counts: countsOf(post) };
   }
 
   /** The post's author whatever its status, for rules such as "the author may delete comments". */

@@ -25,7 +25,7 @@ export const posts = pgTable(
     datePosted: timestamptz('date_posted').notNull().defaultNow(),
     /** Kept by the counter below. */
     likes: integer('likes').notNull().default(0),
-    /** Kept by the comments feature's counter (comments.table.ts). */
+    /** Kept by the comments feature's counter (comments.table.ts); shown as declared in post-counts.ts. */
     comments: integer('comments').notNull().default(0),
     status: varchar('status', { length: 10 }).$type<PostStatus>().notNull().default('published'),
     /** For a scheduled post: when the job queue publishes it. */

@@ -1,6 +1,7 @@
 import type { Post } from '../posts.schemas.js';
 import { formatPostDate, h, smallAvatar } from '../../platform/web/browser/dom.js';
-import { commentCount, postPath, readingTime } from '../links.js';
+import { postPath, readingTime } from '../links.js';
+import { countLinks } from '../post-counts.js';
 import { tagChips } from '../../tags/browser/tag-chips.js';
 
 /** The same markup as the server's `PostCard` (src/posts/posts.pages.tsx), built as DOM. */
@@ -56,10 +57,8 @@ export function postCard(post: Post): HTMLElement {
           'Read more',
           h('span', { class: 'visually-hidden' }, ` of ${name}`),
         ),
-        h(
-          'a',
-          { class: 'comment-count text-body-secondary', href: `${href}#comments` },
-          commentCount(post.comments),
+        ...countLinks(post, href).map((link) =>
+          h('a', { class: `${link.class} text-body-secondary`, href: link.href }, link.text),
         ),
       ),
     ),
