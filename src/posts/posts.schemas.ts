@@ -29,6 +29,11 @@ const postFields = {
   content: Type.String({ description: 'Markdown, as written' }),
   user_id: Type.Integer(),
   date_posted: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({
+    format: 'date-time',
+    description:
+      'When the author last changed its words, tags, status or schedule (not its likes or comments); never before `date_posted`, equal to it when unchanged since published',
+  }),
   likes: Type.Integer(),
   comments: Type.Integer({ description: 'Number of comments' }),
   author: UserPublic,
