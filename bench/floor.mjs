@@ -14,8 +14,8 @@ const MEDIA_PREFIX = '/media/profile_pics/'; // the app's local-disk storage URL
 
 const COLUMNS =
   'select "posts"."id", "posts"."title", "posts"."content", "posts"."user_id", "posts"."date_posted", ' +
-  '"posts"."likes", "posts"."comments", "posts"."status", "posts"."publish_at", "posts"."description", ' +
-  '"posts"."slug", "posts"."excerpt", "posts"."reading_minutes", "users"."id" as "author_id", ' +
+  '"posts"."updated_at", "posts"."likes", "posts"."comments", "posts"."status", "posts"."publish_at", ' +
+  '"posts"."description", "posts"."slug", "posts"."excerpt", "posts"."reading_minutes", "users"."id" as "author_id", ' +
   '"users"."username", "users"."image_file", "users"."bio" ' +
   'from "posts" inner join "users" on "users"."id" = "posts"."user_id"';
 const ORDER = ' order by "posts"."date_posted" desc, "posts"."id" desc';
@@ -61,6 +61,7 @@ const Post = {
     content: { type: 'string' },
     user_id: { type: 'integer' },
     date_posted: { type: 'string' },
+    updated_at: { type: 'string' },
     likes: { type: 'integer' },
     comments: { type: 'integer' },
     author: UserPublic,
@@ -78,6 +79,7 @@ const Post = {
     'content',
     'user_id',
     'date_posted',
+    'updated_at',
     'likes',
     'comments',
     'author',
@@ -160,6 +162,7 @@ app.get(
         content: row.content,
         user_id: row.user_id,
         date_posted: row.date_posted.toISOString(),
+        updated_at: row.updated_at.toISOString(),
         likes: row.likes,
         comments: row.comments,
         author: {

@@ -153,9 +153,9 @@ export async function seedDatabase(
     await step(
       client,
       'posts',
-      `INSERT INTO posts (title, content, user_id, date_posted, content_html, excerpt, reading_minutes,
-                          render_version)
-       SELECT title, content, user_id, date_posted,
+      `INSERT INTO posts (title, content, user_id, date_posted, updated_at, content_html, excerpt,
+                          reading_minutes, render_version)
+       SELECT title, content, user_id, date_posted, date_posted,
               '<p>' || replace(replace(replace(content, '&', '&amp;'), '<', '&lt;'), '>', '&gt;') || '</p>',
               left(content, 200), greatest(1, length(content) / 1300), $5
        FROM (SELECT CASE WHEN random() < 0.1 THEN NULL

@@ -2,12 +2,15 @@
 // their redirects, the article, excerpts with "Read more" in every list, the site's identity.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type TestApp, type TestUser } from '../../test/support/index.js';
+import { formatPostDate } from '../platform/web/dates.js';
 import { expectHarmless, hostileMarkdown } from './posts.fixtures.js';
 
 interface PostJson {
   id: number;
   slug: string;
   excerpt: string;
+  date_posted: string;
+  updated_at: string;
 }
 
 const SITE = { SITE_NAME: 'The Loom Gazette', SITE_DESCRIPTION: 'Notes on engines & looms.' };
@@ -107,6 +110,39 @@ describe('the article page', () => {
     expect(content).toContain('<span class="hljs-keyword">const</span>');
     // Comments come after the article.
     expect(page.indexOf('id="comments"')).toBeGreaterThan(page.indexOf('class="article-content"'));
+  });
+
+  it('says "Updated" beside the date once the author changed the post after publishing it, not before', async () => {
+    const user = await signUp(t.app);
+    const draft = await write(user, { title: 'Notes', content: 'First draft.', status: 'draft' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const change = async (payload: Record<string, unknown>) => {
+      const response = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/posts/${draft.id}`,
+        headers: user.headers,
+        payload,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<PostJson>();
+    };
+    await change({ content: 'Second draft.' });
+    // Published: dated then, and the changes made while it was a draft are not "updates".
+    const published = await change({ status: 'published' });
+    const url = `/posts/${published.id}/${published.slug}`;
+    const before = (await t.app.inject(url)).body;
+    expect(before).toContain(`<time datetime="${published.date_posted}">`);
+    expect(before).not.toContain('post-updated');
+    expect(before).not.toContain('Updated <time');
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const edited = await change({ content: 'Final words.' });
+    expect(Date.parse(edited.updated_at)).toBeGreaterThan(Date.parse(edited.date_posted));
+    const after = (await t.app.inject(url)).body;
+    expect(after).toContain(`<time datetime="${published.date_posted}">`);
+    expect(after).toContain(
+      `<span class="post-updated">Updated <time datetime="${edited.updated_at}">${formatPostDate(edited.updated_at)}</time></span>`,
+    );
   });
 
   it('shows every hostile Markdown payload harmless', async () => {

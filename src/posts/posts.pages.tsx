@@ -285,8 +285,9 @@ export function userPostsPage(user: UserPublic, page: PostPage): PageDocument {
 }
 
 /**
- * A post's page, read like an article: title, subtitle, author line, the rendered content at a
- * readable measure, then likes, the author's controls and what other features add (comments).
+ * A post's page, read like an article: title, subtitle, author line (with "Updated" when the author
+ * changed it after it was published), the rendered content at a readable measure, then likes, the
+ * author's controls and what other features add (comments).
  */
 export function postPage(post: PostDetail, url: string, sections: JSX.Element[] = []): PageDocument {
   const title = post.title ?? `Post by ${post.author.username}`;
@@ -327,6 +328,14 @@ export function postPage(post: PostDetail, url: string, sections: JSX.Element[] 
                 <AuthorLink author={post.author} />
                 <p class="small text-body-secondary mb-0">
                   <PostDate date={post.date_posted} />
+                  {Date.parse(post.updated_at) > Date.parse(post.date_posted) && (
+                    <>
+                      {' · '}
+                      <span class="post-updated">
+                        Updated <PostDate date={post.updated_at} />
+                      </span>
+                    </>
+                  )}
                   {' · '}
                   <ReadingTime minutes={post.reading_minutes} />
                 </p>

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { prepareStatements, type Prepare } from '../platform/database/prepared.js';
@@ -29,6 +29,9 @@ export type PostFields = Pick<
   | 'status'
   | 'publishAt'
 >;
+
+/** What the author writes (the rest is made from it): changing any of these is an edit. */
+const AUTHORED = ['title', 'content', 'description', 'status', 'publishAt'] as const;
 
 export type Rendering = Pick<PostRow, 'contentHtml' | 'excerpt' | 'readingMinutes' | 'renderVersion'>;
 
@@ -202,26 +205,40 @@ export class PostsRepository {
 
   /**
    * Changes the post if it is the user's; undefined when there is no such post of theirs. A post that
-   * becomes published now is dated now: the feed shows it as new.
+   * becomes published now is dated now: the feed shows it as new. `updated_at` becomes now when one
+   * of the author's fields changes (compared in the statement with the row it replaces) or when
+   * `tagsChanged`; a save that changes nothing keeps it. Publishing sets both to the same now().
    */
-  async updateOwn(userId: number, id: number, changes: Partial<PostFields>): Promise<PostRow | undefined> {
+  async updateOwn(
+    userId: number,
+    id: number,
+    changes: Partial<PostFields>,
+    { tagsChanged = false } = {},
+  ): Promise<PostRow | undefined> {
     const datePosted =
       changes.status === 'published'
         ? sql`CASE WHEN ${posts.status} = 'published' THEN ${posts.datePosted} ELSE now() END`
         : undefined;
+    const edited = or(
+      ...(tagsChanged ? [sql`true`] : []),
+      ...AUTHORED.filter((field) => changes[field] !== undefined).map(
+        (field) => sql`${posts[field]} IS DISTINCT FROM ${sql.param(changes[field], posts[field])}`,
+      ),
+    );
+    const updatedAt = edited ? sql`CASE WHEN ${edited} THEN now() ELSE ${posts.updatedAt} END` : undefined;
     const [post] = await this.db
       .update(posts)
-      .set({ ...changes, ...(datePosted && { datePosted }) })
+      .set({ ...changes, ...(datePosted && { datePosted }), ...(updatedAt && { updatedAt }) })
       .where(and(eq(posts.id, id), eq(posts.userId, userId)))
       .returning();
     return post;
   }
 
-  /** Publishes the scheduled posts whose time has come, dated now; answers their ids. */
+  /** Publishes the scheduled posts whose time has come, dated (and updated) now; answers their ids. */
   async publishDue(): Promise<number[]> {
     const published = await this.db
       .update(posts)
-      .set({ status: 'published', datePosted: sql`now()`, publishAt: null })
+      .set({ status: 'published', datePosted: sql`now()`, updatedAt: sql`now()`, publishAt: null })
       .where(due)
       .returning({ id: posts.id });
     return published.map((post) => post.id);

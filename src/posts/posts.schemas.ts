@@ -35,6 +35,11 @@ const postFields = {
   content: Type.String({ description: 'Markdown, as written' }),
   user_id: Type.Integer(),
   date_posted: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({
+    format: 'date-time',
+    description:
+      'When the author last changed its words, tags, status or schedule (not its likes or comments); never before `date_posted`, equal to it when unchanged since published',
+  }),
   likes: Type.Integer(),
   ...countFields,
   author: UserPublic,

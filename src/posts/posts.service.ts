@@ -62,6 +62,7 @@ export class PostsService {
       content: post.content,
       user_id: post.userId,
       date_posted: post.datePosted.toISOString(),
+      updated_at: post.updatedAt.toISOString(),
       likes: post.likes,
       ...countsOf(post),
       author: this.users.publicView(author),
@@ -219,18 +220,21 @@ export class PostsService {
     if (!existing) throw new NotFoundError(POST_NOT_FOUND);
     if (existing.userId !== actor.id) throw new ForbiddenError('Not authorized to update this post');
     const newTags = changes.tags === undefined ? undefined : this.tags.normalise(changes.tags);
+    const oldTags = (await this.tags.ofPosts([id])).get(id) ?? [];
     const { text, ...written } = this.written(
       changes.title === undefined ? existing.title : changes.title,
       changes.content ?? existing.content,
       changes.description === undefined ? existing.description : changes.description,
     );
-    const post = await this.posts.updateOwn(actor.id, id, {
-      ...written,
-      ...(await this.publication(changes, existing.status)),
-    });
+    const post = await this.posts.updateOwn(
+      actor.id,
+      id,
+      { ...written, ...(await this.publication(changes, existing.status)) },
+      { tagsChanged: newTags !== undefined && newTags.join(' ') !== oldTags.join(' ') },
+    );
     if (!post) throw new NotFoundError(POST_NOT_FOUND);
     if (newTags) await this.tags.setTags(post.id, newTags);
-    const tags = newTags ?? (await this.tags.ofPosts([post.id])).get(post.id) ?? [];
+    const tags = newTags ?? oldTags;
     await this.search.index(post.id, { ...post, tags, text });
     return this.view({ post, author: actor }, tags);
   }

@@ -23,6 +23,11 @@ export const posts = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** When it was published (for a draft: when it was written; it becomes the publication time). */
     datePosted: timestamptz('date_posted').notNull().defaultNow(),
+    /**
+     * When the author last changed it (its words, tags or status), never before `date_posted`: set with
+     * it on publication, not by likes, comments or a renderer upgrade.
+     */
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     /** Kept by the counter below. */
     likes: integer('likes').notNull().default(0),
     /** Kept by the comments feature's counter (comments.table.ts); shown as declared in post-counts.ts. */

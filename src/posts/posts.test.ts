@@ -11,6 +11,7 @@ interface PostJson {
   content: string;
   user_id: number;
   date_posted: string;
+  updated_at: string;
   likes: number;
   author: { id: number; username: string; image_file: string | null; image_path: string };
 }
@@ -52,6 +53,9 @@ async function storedPost(id: number) {
   expect(typeof content_html).toBe('string');
   return post;
 }
+
+/** The `updated_at` of a post just changed: a time (the tests of updated_at below say which). */
+const changedTime = expect.stringMatching(ISO_UTC_MS) as unknown;
 
 async function feed(query = '') {
   const response = await t.app.inject({ method: 'GET', url: `/api/posts${query}` });
@@ -214,6 +218,7 @@ describe('GET /api/posts/{post_id}', () => {
       content: 'World',
       user_id: user.id,
       date_posted: post.date_posted,
+      updated_at: post.date_posted,
       likes: 0,
       comments: 0,
       author: {
@@ -289,6 +294,7 @@ describe('POST /api/posts', () => {
       'status',
       'tags',
       'title',
+      'updated_at',
       'user_id',
     ]);
     expect(Number.isInteger(post.id) && post.id > 0).toBe(true);
@@ -299,6 +305,7 @@ describe('POST /api/posts', () => {
       content: 'My content',
       user_id: user.id,
       date_posted: post.date_posted,
+      updated_at: post.date_posted,
       likes: 0,
       comments: 0,
       author: {
@@ -406,7 +413,7 @@ describe('PATCH /api/posts/{post_id}', () => {
       payload: { title: 'New' },
     });
     expect(onlyTitle.statusCode).toBe(200);
-    expect(onlyTitle.json()).toEqual({ ...post, title: 'New', slug: 'new' });
+    expect(onlyTitle.json()).toEqual({ ...post, title: 'New', slug: 'new', updated_at: changedTime });
 
     const onlyContent = await t.app.inject({
       method: 'PATCH',
@@ -415,8 +422,15 @@ describe('PATCH /api/posts/{post_id}', () => {
       payload: { content: 'New content' },
     });
     expect(onlyContent.statusCode).toBe(200);
-    const edited = { ...post, title: 'New', slug: 'new', content: 'New content', excerpt: 'New content' };
-    expect(onlyContent.json()).toEqual(edited);
+    const edited = {
+      ...post,
+      title: 'New',
+      slug: 'new',
+      content: 'New content',
+      excerpt: 'New content',
+      updated_at: onlyContent.json<PostJson>().updated_at,
+    };
+    expect(onlyContent.json()).toEqual({ ...edited, updated_at: changedTime });
 
     const nothing = await t.app.inject({
       method: 'PATCH',
@@ -425,7 +439,7 @@ describe('PATCH /api/posts/{post_id}', () => {
       payload: {},
     });
     expect(nothing.statusCode).toBe(200);
-    expect(nothing.json()).toEqual(edited);
+    expect(nothing.json(), 'a change of nothing keeps updated_at').toEqual(edited);
 
     expect(await storedPost(post.id)).toEqual(edited);
   });
@@ -481,6 +495,7 @@ describe('PUT /api/posts/{post_id}', () => {
       slug: 'new',
       content: 'New content',
       excerpt: 'New content',
+      updated_at: changedTime,
     });
 
     const noTitle = await t.app.inject({
@@ -497,8 +512,9 @@ describe('PUT /api/posts/{post_id}', () => {
       slug: 'only-content',
       content: 'Only content',
       excerpt: 'Only content',
+      updated_at: noTitle.json<PostJson>().updated_at,
     };
-    expect(noTitle.json()).toEqual(untitled);
+    expect(noTitle.json()).toEqual({ ...untitled, updated_at: changedTime });
     expect(await storedPost(post.id)).toEqual(untitled);
   });
 
@@ -513,6 +529,80 @@ describe('PUT /api/posts/{post_id}', () => {
     });
     expectValidationError(response, ['body', 'content']);
     expect(await storedPost(post.id)).toEqual(post);
+  });
+});
+
+describe('updated_at, the time of the last change', () => {
+  const later = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('moves when the author changes the post, and not for likes, comments or a change of nothing', async () => {
+    const author = await signUp(t.app);
+    const reader = await signUp(t.app);
+    const post = await createPost(author, { title: 'First', content: 'Words', tags: ['news'] });
+    expect(post.updated_at, 'a new post is unchanged since it was posted').toBe(post.date_posted);
+
+    await later();
+    const liked = await t.app.inject({
+      method: 'POST',
+      url: `/api/posts/${post.id}/like`,
+      headers: reader.headers,
+    });
+    expect(liked.statusCode).toBe(200);
+    const commented = await t.app.inject({
+      method: 'POST',
+      url: `/api/posts/${post.id}/comments`,
+      headers: reader.headers,
+      payload: { content: 'Nice' },
+    });
+    expect(commented.statusCode, commented.body).toBe(201);
+    expect(await storedPost(post.id)).toMatchObject({
+      likes: 1,
+      comments: 1,
+      date_posted: post.date_posted,
+      updated_at: post.date_posted,
+    });
+
+    // Saving it as it is (the editor and RealWorld front ends send the whole post back) is no change.
+    const same = await t.app.inject({
+      method: 'PUT',
+      url: `/api/posts/${post.id}`,
+      headers: author.headers,
+      payload: { title: 'First', content: 'Words', tags: ['News'] },
+    });
+    expect(same.statusCode, same.body).toBe(200);
+    expect(same.json<PostJson>().updated_at).toBe(post.date_posted);
+
+    const edit = async (payload: Record<string, unknown>) => {
+      await later();
+      const before = Date.now();
+      const response = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/posts/${post.id}`,
+        headers: author.headers,
+        payload,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const stored = await storedPost(post.id);
+      expect(stored.date_posted, 'an edit keeps the date it was posted').toBe(post.date_posted);
+      expect(stored.updated_at).toBe(response.json<PostJson>().updated_at);
+      expect(Date.parse(stored.updated_at)).toBeGreaterThan(Date.parse(post.date_posted));
+      expect(Math.abs(Date.parse(stored.updated_at) - before)).toBeLessThan(60_000);
+      return stored.updated_at;
+    };
+    const afterContent = await edit({ content: 'Better words' });
+    const afterTags = await edit({ tags: ['news', 'fixes'] });
+    expect(Date.parse(afterTags)).toBeGreaterThan(Date.parse(afterContent));
+    const afterDescription = await edit({ description: 'A subtitle' });
+    expect(Date.parse(afterDescription)).toBeGreaterThan(Date.parse(afterTags));
+
+    // Lists carry it too, and a like or an unlike afterwards leaves it.
+    await t.app.inject({ method: 'DELETE', url: `/api/posts/${post.id}/like`, headers: reader.headers });
+    expect((await feed()).posts[0]).toMatchObject({
+      id: post.id,
+      likes: 0,
+      updated_at: afterDescription,
+    });
+    expect((await storedPost(post.id)).updated_at).toBe(afterDescription);
   });
 });
 

@@ -16,6 +16,7 @@ interface PostJson {
   status: 'published' | 'draft' | 'scheduled';
   publish_at: string | null;
   date_posted: string;
+  updated_at: string;
   reading_minutes: number;
   content_html?: string;
 }
@@ -229,9 +230,12 @@ describe('drafts', () => {
     const published = await write(author, { status: 'published' }, 'PATCH', draft.id);
     expect(published.status).toBe('published');
     expect(Date.parse(published.date_posted)).toBeGreaterThan(Date.parse(draft.date_posted));
+    expect(published.updated_at, 'unchanged since it was published').toBe(published.date_posted);
     expect(await feedTotal()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const again = await write(author, { title: 'Soon!' }, 'PATCH', draft.id);
     expect(again.date_posted, 'an edit of a published post keeps its date').toBe(published.date_posted);
+    expect(Date.parse(again.updated_at)).toBeGreaterThan(Date.parse(again.date_posted));
 
     const unpublished = await write(author, { status: 'draft' }, 'PATCH', draft.id);
     expect(unpublished.status).toBe('draft');
@@ -293,6 +297,7 @@ describe('scheduled posts', () => {
     const published = (await get(`/api/posts/${post.id}`)).json<PostJson>();
     expect(published).toMatchObject({ status: 'published', publish_at: null });
     expect(Date.parse(published.date_posted)).toBeGreaterThanOrEqual(publishAt.getTime());
+    expect(published.updated_at, 'unchanged since it was published').toBe(published.date_posted);
     expect(await feedTotal()).toBe(1);
     expect((await get('/api/posts')).headers.etag, 'cached pages change then').not.toBe(etagBefore);
     expect((await get(`/users/${author.id}/posts`)).body).toContain('At its time');

@@ -162,6 +162,40 @@ describe('one blog, two APIs', () => {
     expect(gone.statusCode).toBe(404);
   });
 
+  it("updatedAt is the post's time of last change: createdAt at first, later after a PUT, never moved by readers", async () => {
+    const [ann, bob] = [await signUp(t.app), await signUp(t.app)];
+    const { article } = await rw<{ article: Article }>('POST', '/articles', {
+      user: ann,
+      status: 201,
+      payload: { article: { title: 'Kites', description: 'Flying them', body: 'Wind.', tagList: ['air'] } },
+    });
+    expect(article.updatedAt).toBe(article.createdAt);
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await rw('POST', `/articles/${article.slug}/favorite`, { user: bob });
+    await rw('POST', `/articles/${article.slug}/comments`, {
+      user: bob,
+      payload: { comment: { body: 'Lovely' } },
+    });
+    const read = await rw<{ article: Article }>('GET', `/articles/${article.slug}`);
+    expect(read.article).toMatchObject({ favoritesCount: 1, updatedAt: article.createdAt });
+
+    const { article: changed } = await rw<{ article: Article }>('PUT', `/articles/${article.slug}`, {
+      user: ann,
+      payload: { article: { body: 'More wind.' } },
+    });
+    expect(changed.createdAt).toBe(article.createdAt);
+    expect(Date.parse(changed.updatedAt)).toBeGreaterThan(Date.parse(changed.createdAt));
+    // The same time through both APIs, in one article and in lists.
+    const id = Number(/-(\d+)$/.exec(article.slug)?.[1]);
+    expect(await ours<PostDetail>('GET', `/posts/${id}`)).toMatchObject({
+      date_posted: article.createdAt,
+      updated_at: changed.updatedAt,
+    });
+    const listed = await rw<{ articles: ArticleListed[] }>('GET', '/articles?tag=air');
+    expect(listed.articles[0]).toMatchObject({ createdAt: article.createdAt, updatedAt: changed.updatedAt });
+  });
+
   it('users and profiles: registered through one API, signed in and followed through the other', async () => {
     const { user } = await rw<{ user: { token: string; username: string } }>('POST', '/users', {
       status: 201,

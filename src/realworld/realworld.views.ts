@@ -41,7 +41,7 @@ export function realWorldViews(app: FastifyInstance) {
     description: post.description ?? '',
     tagList: [...post.tags].sort(),
     createdAt: post.date_posted,
-    updatedAt: post.date_posted,
+    updatedAt: post.updated_at,
     favorited,
     favoritesCount: post.likes,
     author: profile(post.author, following),

@@ -767,6 +767,7 @@ describe('GET /api/users/{user_id}/posts', () => {
       content: 'post 3',
       user_id: author.id,
       date_posted: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
+      updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
       likes: 0,
       comments: 0,
       author: { id: author.id, username: 'writer', image_file: null, image_path: DEFAULT_AVATAR, bio: null },
@@ -778,6 +779,8 @@ describe('GET /api/users/{user_id}/posts', () => {
       reading_minutes: 1,
       tags: [],
     });
+    const [newest] = response.json<{ posts: { date_posted: string; updated_at: string }[] }>().posts;
+    expect(newest?.updated_at, 'never changed since it was posted').toBe(newest?.date_posted);
 
     const first = (await t.app.inject(`/api/users/${author.id}/posts?limit=2`)).json<Page>();
     expect(first).toMatchObject({ total: 3, skip: 0, limit: 2, has_more: true });
