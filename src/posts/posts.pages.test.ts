@@ -182,6 +182,39 @@ describe('lists of posts', () => {
     expect(feed).not.toContain('ZEBRAFINCH');
     expect((await t.app.inject('/sitemap.xml')).body).toContain(`<loc>https://blog.example${href}</loc>`);
   });
+
+  it('date an edited post by its edit in the Atom feed and the sitemap, and by its posting otherwise', async () => {
+    const user = await signUp(t.app);
+    const post = await write(user, { title: 'Edited later', content: 'First words.' });
+    const other = await write(user, { title: 'Never edited', content: 'Only words.' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const edit = await t.app.inject({
+      method: 'PUT',
+      url: `/api/posts/${post.id}`,
+      headers: user.headers,
+      payload: { title: 'Edited later', content: 'Second words.' },
+    });
+    expect(edit.statusCode).toBe(200);
+    const edited = edit.json<PostJson>();
+    expect(edited.updated_at > edited.date_posted).toBe(true);
+
+    const feed = (await t.app.inject('/feed.xml')).body;
+    const entry = (id: number) =>
+      feed.slice(feed.indexOf(`/posts/${id}/`), feed.indexOf('</entry>', feed.indexOf(`/posts/${id}/`)));
+    expect(entry(post.id)).toContain(`<published>${edited.date_posted}</published>`);
+    expect(entry(post.id)).toContain(`<updated>${edited.updated_at}</updated>`);
+    expect(entry(other.id)).toContain(`<updated>${other.date_posted}</updated>`);
+    // The feed itself changed at the latest edit, though that post is not the newest.
+    expect(feed.slice(0, feed.indexOf('<entry>'))).toContain(`<updated>${edited.updated_at}</updated>`);
+
+    const sitemap = (await t.app.inject('/sitemap.xml')).body;
+    expect(sitemap).toContain(
+      `<loc>https://blog.example/posts/${post.id}/${edited.slug}</loc><lastmod>${edited.updated_at}</lastmod>`,
+    );
+    expect(sitemap).toContain(
+      `<loc>https://blog.example/posts/${other.id}/${other.slug}</loc><lastmod>${other.date_posted}</lastmod>`,
+    );
+  });
 });
 
 describe("the site's identity", () => {

@@ -368,9 +368,9 @@ export class PostsRepository {
   }
 
   /** The newest published posts' addresses and dates, for the sitemap. */
-  newest(limit: number): Promise<Pick<PostRow, 'id' | 'slug' | 'datePosted'>[]> {
+  newest(limit: number): Promise<Pick<PostRow, 'id' | 'slug' | 'datePosted' | 'updatedAt'>[]> {
     return this.db
-      .select({ id: posts.id, slug: posts.slug, datePosted: posts.datePosted })
+      .select({ id: posts.id, slug: posts.slug, datePosted: posts.datePosted, updatedAt: posts.updatedAt })
       .from(posts)
       .where(published(posts))
       .orderBy(...feedOrder)

@@ -272,7 +272,10 @@ export class PostsService {
   /** The newest published posts' addresses and dates, and the ids of users who wrote any, for the sitemap. */
   async sitemap(
     limit: number,
-  ): Promise<{ posts: { id: number; slug: string; datePosted: Date }[]; authors: number[] }> {
+  ): Promise<{
+    posts: { id: number; slug: string; datePosted: Date; updatedAt: Date }[];
+    authors: number[];
+  }> {
     const [newest, authors] = await Promise.all([this.posts.newest(limit), this.users.authorIds(limit)]);
     return { posts: newest, authors };
   }

@@ -15,7 +15,12 @@ export function atomFeed(feed: {
   posts: Post[];
 }): string {
   const { base, posts } = feed;
-  const updated = posts[0]?.date_posted ?? new Date(0).toISOString();
+  // The feed changed when its newest entry was posted or an entry was last edited (ISO strings of one
+  // format compare as their times do).
+  const updated = posts.reduce(
+    (latest, post) => (post.updated_at > latest ? post.updated_at : latest),
+    new Date(0).toISOString(),
+  );
   const entries = posts.map((post) => {
     const url = `${base}${postPath(post)}`;
     const title = post.title ?? `Post by ${post.author.username}`;
@@ -24,7 +29,7 @@ export function atomFeed(feed: {
     <link href="${escapeXml(url)}"/>
     <id>${escapeXml(url)}</id>
     <published>${post.date_posted}</published>
-    <updated>${post.date_posted}</updated>
+    <updated>${post.updated_at}</updated>
     <author><name>${escapeXml(post.author.username)}</name><uri>${escapeXml(`${base}/users/${post.author.id}/posts`)}</uri></author>
 ${post.tags.map((tag) => `    <category term="${escapeXml(tag)}"/>`).join('\n')}
     <summary type="text">${escapeXml(post.excerpt)}</summary>

@@ -44,7 +44,7 @@ const site: FastifyPluginAsyncTypebox = async (app) => {
       `  <url><loc>${escapeXml(loc)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
     const urls = [
       url(`${base}/`, posts[0]?.datePosted.toISOString()),
-      ...posts.map((post) => url(`${base}${postPath(post)}`, post.datePosted.toISOString())),
+      ...posts.map((post) => url(`${base}${postPath(post)}`, post.updatedAt.toISOString())),
       ...authors
         .slice(0, Math.max(0, SITEMAP_LIMIT - 1 - posts.length))
         .map((id) => url(`${base}/users/${id}/posts`)),
