@@ -1,6 +1,6 @@
 import type { Post, PostPage } from '../posts.schemas.js';
 import { api } from '../../platform/web/browser/api.js';
-import { byId, formatPostDate, h, showError } from '../../platform/web/browser/dom.js';
+import { byId, formatLocalTime, formatPostDate, h, showError } from '../../platform/web/browser/dom.js';
 import { currentUser } from '../../platform/web/browser/session.js';
 
 // My drafts: the signed-in author's drafts and scheduled posts, each opening in the editor.
@@ -9,7 +9,7 @@ const PAGE_SIZE = 20;
 function draftItem(post: Post): HTMLElement {
   const when =
     post.status === 'scheduled' && post.publish_at
-      ? `Publishes ${new Date(post.publish_at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`
+      ? `Publishes ${formatLocalTime(post.publish_at)}`
       : `Started ${formatPostDate(post.date_posted)}`;
   return h(
     'li',

@@ -1,7 +1,7 @@
 import type { TagList } from '../../tags/tags.schemas.js';
 import type { PostDetail, PostPreview, PostStatus } from '../posts.schemas.js';
 import { ApiError, api } from '../../platform/web/browser/api.js';
-import { byId, h, showError } from '../../platform/web/browser/dom.js';
+import { byId, formatLocalTime, h, showError } from '../../platform/web/browser/dom.js';
 import { clearFieldErrors, issuesByField, showFieldErrors } from '../../platform/web/browser/forms.js';
 import { currentUser } from '../../platform/web/browser/session.js';
 import { flashOnNextPage } from '../../platform/web/browser/toasts.js';
@@ -118,9 +118,6 @@ function localInputValue(iso: string | null): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 function showNotice(message: Node | string, withDiscard = false): void {
   notice.querySelector('[data-role="message"]')!.replaceChildren(message);
   discardButton.hidden = !withDiscard;
@@ -209,7 +206,7 @@ async function save(action: Action): Promise<void> {
   notice.hidden = true;
   stateText.textContent =
     post.status === 'scheduled' && post.publish_at
-      ? `Scheduled for ${when(post.publish_at)}`
+      ? `Scheduled for ${formatLocalTime(post.publish_at)}`
       : `${post.status === 'draft' ? 'Draft saved' : 'Saved'} at ${new Date().toLocaleTimeString(undefined, { timeStyle: 'short' })}`;
 }
 
@@ -367,7 +364,10 @@ async function open(): Promise<void> {
   const local = localCopy();
   if (local && !sameText(local, saved)) {
     fill(local);
-    showNotice(`Your unsaved changes from ${when(new Date(local.kept_at).toISOString())} are back.`, true);
+    showNotice(
+      `Your unsaved changes from ${formatLocalTime(new Date(local.kept_at).toISOString())} are back.`,
+      true,
+    );
   }
   showState();
   form.hidden = false;

@@ -2,6 +2,13 @@ import { checkFields, clearFieldErrors, FieldErrors, issuesByField, showFieldErr
 
 export { formatPostDate } from '../dates.js';
 
+/**
+ * A moment in the reader's own time zone and words ("Dec 2, 2026, 6:30 PM"): when a scheduled post
+ * publishes. Only the browser knows the reader's zone, so the server never draws these.
+ */
+export const formatLocalTime = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 type Attributes = Record<string, string | number | boolean | undefined>;
 
 /**
