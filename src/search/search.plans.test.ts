@@ -68,6 +68,14 @@ describe('plan of the search statement', () => {
     expect(scansOf(plan, 'post_search'), describePlan(plan)).toEqual([]);
   });
 
+  it('a start with the same SEARCH_LANGUAGE finds nothing to rewrite through the language index', async () => {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.relanguage, {
+      language: 'english',
+    });
+    expect(scansOf(plan, 'post_search'), describePlan(plan)).toEqual([]);
+    expect(indexes(plan), describePlan(plan)).toContain('post_search_language_idx');
+  });
+
   it('finds what was seeded, drafts aside, and caps the ranked total', async () => {
     expect((await repository.search('english', 'rareword', 0, 10)).total).toBe(10);
     expect((await repository.search('english', 'halfword', 0, 10)).total).toBe(RANKED_CANDIDATES);

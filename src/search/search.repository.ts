@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { prepareStatements, type Prepare } from '../platform/database/prepared.js';
 import { postSearch } from './search.table.js';
@@ -59,7 +59,19 @@ export class SearchRepository {
       .offset(placeholder('skip'))
       .limit(placeholder('limit'))
       .as('ranked');
+    const wanted = sql`${placeholder('language')}::regconfig::oid`;
     return {
+      // Rows in another language: two ranges of the language index (a start with none reads no row).
+      relanguage: prepare(
+        'search_relanguage',
+        db
+          .update(postSearch)
+          .set({ language: sql`${placeholder('language')}::regconfig` })
+          .where(
+            or(sql`${postSearch.language}::oid < ${wanted}`, sql`${postSearch.language}::oid > ${wanted}`),
+          )
+          .returning({ id: postSearch.postId }),
+      ),
       search: prepare(
         'search_posts',
         db
@@ -130,11 +142,7 @@ export class SearchRepository {
 
   /** Rows written in another language are written again in this one (their vectors follow). */
   async relanguage(language: string): Promise<number> {
-    const changed = await this.db
-      .update(postSearch)
-      .set({ language })
-      .where(sql`${postSearch.language} <> ${language}::regconfig`)
-      .returning({ id: postSearch.postId });
+    const changed = await this.statements.primary.relanguage.execute({ language });
     return changed.length;
   }
 }

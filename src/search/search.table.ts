@@ -45,6 +45,9 @@ export const postSearch = pgTable(
     index('post_search_newest_idx')
       .on(table.datePosted.desc().nullsFirst(), table.postId.desc().nullsFirst())
       .where(sql.raw("status = 'published'")),
+    // The rows in another language than SEARCH_LANGUAGE, found at each start without reading the table
+    // (regconfig has no btree class of its own; its oid does).
+    index('post_search_language_idx').on(sql`(${table.language}::oid)`),
   ],
 );
 

@@ -3,7 +3,9 @@
 // Runs on PGlite, and on the real server when TEST_DATABASE_URL is set.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type TestApp, type TestUser } from '../../test/support/index.js';
-import { snippetOf } from './search.service.js';
+import { RANKED_CANDIDATES } from './limits.js';
+import { SearchRepository } from './search.repository.js';
+import { SearchService, snippetOf } from './search.service.js';
 
 interface Hit {
   id: number;
@@ -131,6 +133,22 @@ describe('GET /api/posts?q=', () => {
     expect(last.has_more).toBe(false);
     const all = [...first.posts, ...(await search('pebble', '&limit=2&skip=2')).posts, ...last.posts];
     expect(new Set(all.map((post) => post.id)).size).toBe(5);
+  });
+
+  it('follows a change of SEARCH_LANGUAGE at the next start, and rewrites nothing when it did not change', async () => {
+    const runs = await write({ content: 'She runs every morning.' });
+    expect(await ids('running')).toEqual([runs]);
+    // A start with SEARCH_LANGUAGE=simple: the rows are rewritten; English stems no longer match them.
+    const simple = new SearchService(new SearchRepository(t.app.database, RANKED_CANDIDATES), 'simple');
+    expect(await simple.prepare()).toBe(1);
+    expect(await simple.prepare()).toBe(0);
+    // (Each time a new spelling of the query: a restarted process has an empty render cache, this one
+    // has not.)
+    expect(await ids('RUNNING')).toEqual([]);
+    // Back to English (the app's setting): rewritten again, found again.
+    expect(await t.app.searchService.prepare()).toBe(1);
+    expect(await t.app.searchService.prepare()).toBe(0);
+    expect(await ids('Running')).toEqual([runs]);
   });
 
   it('refuses an empty or too long query, and q with tag, with a 422', async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "post_search_language_idx" ON "post_search" USING btree (("language"::oid));
