@@ -2,6 +2,8 @@
 // plain description of the load over IPC and answers with a summary. Request kinds:
 //   get          GET `path` (with optional headers; `expectStatus: 304` counts 304s as answered)
 //   randomPath   GET `${prefix}${random integer in [min, max]}${suffix}`
+//   randomText   GET `${prefix}${length random characters of alphabet, URL-encoded}${suffix}`: a query
+//                that asks for the same thing in a new string each time (no cache has seen it)
 //   randomCursor GET `${path}?limit=10&cursor=<a random time in [from, to]>_2147483647` (with optional
 //                headers): pages starting at random depths (each a new URL, so no cache serves it)
 //   login        POST /api/users/token as a random seeded user (`user<n>@example.com`, n in [1, users])
@@ -14,6 +16,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 
 const randomInt = (min, max) => min + Math.floor(Math.random() * (max - min + 1));
+const randomText = (alphabet, length) =>
+  Array.from({ length }, () => alphabet[randomInt(0, alphabet.length - 1)]).join('');
 
 const POST_CONTENT =
   'A benchmark post. It is about as long as a short blog entry: a few sentences that say what happened, ' +
@@ -51,6 +55,18 @@ function requestsFor(spec) {
             setupRequest: (request) => ({
               ...request,
               path: `${spec.prefix}${randomInt(spec.min, spec.max)}${spec.suffix ?? ''}`,
+            }),
+          },
+        ],
+      };
+    case 'randomText':
+      return {
+        method: 'GET',
+        requests: [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              path: `${spec.prefix}${encodeURIComponent(randomText(spec.alphabet, spec.length))}${spec.suffix ?? ''}`,
             }),
           },
         ],

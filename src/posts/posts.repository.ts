@@ -267,14 +267,28 @@ export class PostsRepository {
       .limit(limit);
   }
 
-  /** Stores a new rendering, unless the post changed (or was rendered again) since it was read. */
-  async saveRendering(id: number, content: string, rendering: Rendering): Promise<void> {
-    await this.db
+  /**
+   * Stores a new rendering, unless the post changed (or was rendered again) since it was read: the
+   * post's title and description as stored then, or undefined when nothing was stored.
+   */
+  async saveRendering(
+    id: number,
+    content: string,
+    rendering: Rendering,
+  ): Promise<Pick<PostRow, 'title' | 'description'> | undefined> {
+    const [saved] = await this.db
       .update(posts)
-      .set(rendering)
+      .set({
+        contentHtml: rendering.contentHtml,
+        excerpt: rendering.excerpt,
+        readingMinutes: rendering.readingMinutes,
+        renderVersion: rendering.renderVersion,
+      })
       .where(
         and(eq(posts.id, id), eq(posts.content, content), lt(posts.renderVersion, rendering.renderVersion)),
-      );
+      )
+      .returning({ title: posts.title, description: posts.description });
+    return saved;
   }
 
   /** Deletes the post if it is the user's; false when there is no such post of theirs. */

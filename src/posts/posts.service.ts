@@ -270,9 +270,7 @@ export class PostsService {
   }
 
   /** The newest published posts' addresses and dates, and the ids of users who wrote any, for the sitemap. */
-  async sitemap(
-    limit: number,
-  ): Promise<{
+  async sitemap(limit: number): Promise<{
     posts: { id: number; slug: string; datePosted: Date; updatedAt: Date }[];
     authors: number[];
   }> {
@@ -287,13 +285,20 @@ export class PostsService {
     return published.length;
   }
 
-  /** The job of RENDER_STALE_JOB: renders again, in batches, what an older renderer made. */
+  /**
+   * The job of RENDER_STALE_JOB: renders again, in batches, what an older renderer made. Search keeps
+   * the rendered text, so each post saved is indexed again with it (a post written meanwhile was
+   * rendered and indexed by its write, and is left alone).
+   */
   async renderStale(): Promise<number> {
     let count = 0;
     for (;;) {
       const stale = await this.posts.staleRenders(RENDERER_VERSION, RENDER_BATCH);
+      const tagsOf = await this.tags.ofPosts(stale.map((post) => post.id));
       for (const post of stale) {
-        await this.posts.saveRendering(post.id, post.content, this.render(post.content, post.description));
+        const { text, ...rendering } = this.render(post.content, post.description);
+        const saved = await this.posts.saveRendering(post.id, post.content, rendering);
+        if (saved) await this.search.index(post.id, { ...saved, tags: tagsOf.get(post.id) ?? [], text });
       }
       count += stale.length;
       if (stale.length < RENDER_BATCH) return count;

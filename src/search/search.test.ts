@@ -1,6 +1,7 @@
 // Search (SPEC section 14) through the API: the web syntax (phrases, exclusion, or), stemming,
 // relevance (title over text) then newest, snippets as plain-text parts, drafts never found.
 // Runs on PGlite, and on the real server when TEST_DATABASE_URL is set.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type TestApp, type TestUser } from '../../test/support/index.js';
 import { RANKED_CANDIDATES } from './limits.js';
@@ -98,6 +99,34 @@ describe('GET /api/posts?q=', () => {
     expect(await ids('beavers')).toEqual([id]);
     await t.app.inject({ method: 'DELETE', url: `/api/posts/${id}`, headers: author.headers });
     expect(await ids('beavers')).toEqual([]);
+  });
+
+  it('follows a re-render: the renderer job indexes the new text, with the title, description and tags', async () => {
+    const id = await write({
+      title: 'Harbour notes',
+      description: 'Tides',
+      content: 'The **lighthouse** keeper waves.',
+      tags: ['coast'],
+    });
+    // As a post stored by an older renderer, whose text search kept then (here with the Markdown left in,
+    // a word the new text lacks, and neither description nor tags, as rows indexed from HTML were).
+    await t.app.database.db.execute(sql`UPDATE posts SET render_version = 0 WHERE id = ${id}`);
+    await t.app.database.db.execute(
+      sql`UPDATE post_search SET title = '', summary = '', body = 'The **lighthouse** keeper obsoleteword.'
+          WHERE post_id = ${id}`,
+    );
+    expect(await ids('obsoleteword')).toEqual([id]);
+    expect(await ids('coast')).toEqual([]);
+
+    await t.app.postsService.queueLeftoverWork();
+    await t.app.jobs.runDue();
+
+    expect(await ids('obsoleteword')).toEqual([]);
+    for (const q of ['waves', 'harbour', 'tides', 'coast']) expect(await ids(q)).toEqual([id]);
+    const [hit] = (await search('lighthouse')).posts;
+    const text = hit?.snippet.map((part) => part.text).join('') ?? '';
+    expect(text).toContain('lighthouse keeper waves');
+    expect(text).not.toContain('**');
   });
 
   it('answers snippets as plain-text parts with the matches marked', async () => {
