@@ -58,7 +58,8 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'signed-in' },
       schema: {
         tags: ['follows'],
-        summary: 'People to follow: the most followed authors the caller does not follow yet',
+        summary:
+          'People to follow: the most followed authors the caller does not follow yet, then the latest authors',
         response: { 200: Type.Array(UserPublic) },
       },
     },

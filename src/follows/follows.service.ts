@@ -12,6 +12,8 @@ import type { FollowState } from './follows.schemas.js';
 export const USER_NOT_FOUND = 'User not found';
 export const CANNOT_FOLLOW_YOURSELF = 'You cannot follow yourself';
 const SUGGESTIONS = 5;
+/** How many recent authors the suggestions consider, before leaving out the reader and whom they follow. */
+const RECENT_CANDIDATES = SUGGESTIONS * 6;
 
 /** Following people, and the personal feed of the posts of those one follows. */
 export class FollowsService {
@@ -56,14 +58,26 @@ export class FollowsService {
     return this.follows.followedAmong(reader.id, [...new Set(userIds)]);
   }
 
-  /** People to follow: the most followed authors whom the reader does not follow yet. */
+  /**
+   * People to follow, up to five: the most followed authors (followed by someone), then, to fill up,
+   * the authors of the most recently published posts, newest first. Never the reader, anyone they
+   * follow, a suspended account or someone who published nothing.
+   */
   async suggestions(reader: User): Promise<UserPublic[]> {
-    const candidates = await this.users.mostFollowed(SUGGESTIONS * 4, [reader.id]);
-    const followed = await this.follows.followedAmong(
-      reader.id,
-      candidates.map((user) => user.id),
+    const popular = await this.users.mostFollowed(SUGGESTIONS * 4, [reader.id]);
+    const popularFollowed = await this.followedAmong(
+      reader,
+      popular.map((user) => user.id),
     );
-    return candidates.filter((user) => !followed.has(user.id)).slice(0, SUGGESTIONS);
+    const picked = popular.filter((user) => !popularFollowed.has(user.id)).slice(0, SUGGESTIONS);
+    if (picked.length === SUGGESTIONS) return picked;
+
+    // A young site, where few follow anyone: the people who wrote lately.
+    const seen = new Set([reader.id, ...popular.map((user) => user.id)]);
+    const recent = (await this.posts.recentAuthors(RECENT_CANDIDATES)).filter((id) => !seen.has(id));
+    const recentFollowed = await this.followedAmong(reader, recent);
+    const recentUsers = await this.users.suggestable(recent.filter((id) => !recentFollowed.has(id)));
+    return [...picked, ...recentUsers].slice(0, SUGGESTIONS);
   }
 
   private async assertFollowable(actor: User, userId: number): Promise<void> {

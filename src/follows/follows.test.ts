@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPost, createTestApp, signUp, type TestApp, type TestUser } from '../../test/support/index.js';
 import type { PostPage } from '../posts/posts.schemas.js';
-import type { UserProfile } from '../users/users.schemas.js';
+import type { UserProfile, UserPublic } from '../users/users.schemas.js';
 
 const ABSENT = 2_147_483_000;
 let t: TestApp;
@@ -215,5 +215,98 @@ describe('GET /api/feed/suggestions', () => {
     expect(response.statusCode).toBe(200);
     // Without posts, `quiet` is no author to suggest.
     expect(response.json<{ id: number }[]>().map((user) => user.id)).toEqual([popular.id]);
+  });
+
+  it('on a young site where nobody follows anybody, suggests the latest authors, newest first', async () => {
+    const reader = await signUp(t.app);
+    const authors = [];
+    for (let i = 0; i < 6; i += 1) authors.push(await signUp(t.app));
+    const [a, b, c, d, e, f] = authors as [TestUser, TestUser, TestUser, TestUser, TestUser, TestUser];
+    const silent = await signUp(t.app);
+    for (const author of [a, b, c, d, e, f, b]) await createPost(t.app, author);
+    // A draft is not published: `silent` wrote nothing anyone can read. The reader's own post is newest.
+    await createPost(t.app, silent, { content: 'not yet', status: 'draft' });
+    await createPost(t.app, reader);
+
+    const response = await t.app.inject({ url: '/api/feed/suggestions', headers: reader.headers });
+    expect(response.statusCode).toBe(200);
+    const suggested = response.json<UserPublic[]>();
+    // Five, each once, by their newest post: b wrote last, a falls off the end.
+    expect(suggested.map((user) => user.id)).toEqual([b.id, f.id, e.id, d.id, c.id]);
+    expect(suggested[0]).toEqual({
+      id: b.id,
+      username: b.username,
+      image_file: null,
+      image_path: '/static/profile_pics/default.jpg',
+      bio: null,
+    });
+  });
+
+  it('suggests the followed authors first, then fills up with the latest authors, each once', async () => {
+    const [reader, first, second, fan1, fan2] = [
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+    ];
+    const latest = [await signUp(t.app), await signUp(t.app), await signUp(t.app), await signUp(t.app)];
+    await createPost(t.app, first);
+    await createPost(t.app, second);
+    for (const author of latest) await createPost(t.app, author);
+    // `first`, the most followed, also wrote the newest post: suggested once, in the first part.
+    await createPost(t.app, first);
+    await follow(fan1, first.id);
+    await follow(fan2, first.id);
+    await follow(fan1, second.id);
+    // Followed, but never published: no author to suggest.
+    await follow(fan2, fan1.id);
+
+    const response = await t.app.inject({ url: '/api/feed/suggestions', headers: reader.headers });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<UserPublic[]>().map((user) => user.id)).toEqual([
+      first.id,
+      second.id,
+      latest[3]!.id,
+      latest[2]!.id,
+      latest[1]!.id,
+    ]);
+  });
+
+  it('never suggests the reader, whom they follow or a suspended account, in either part', async () => {
+    const [reader, known, banned, fan, other, lurker] = [
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+    ];
+    for (const author of [other, known, banned, reader]) await createPost(t.app, author);
+    // `known` and `banned` are followed (the most followed part); `reader` is followed too.
+    await follow(reader, known.id);
+    await follow(fan, known.id);
+    await follow(fan, banned.id);
+    await follow(lurker, banned.id);
+    await follow(fan, reader.id);
+    await t.app.usersService.setStanding(banned.id, { suspended: true });
+
+    const suggestions = async (who: TestUser) => {
+      const response = await t.app.inject({ url: '/api/feed/suggestions', headers: who.headers });
+      expect(response.statusCode).toBe(200);
+      return response.json<UserPublic[]>().map((user) => user.id);
+    };
+    expect(await suggestions(reader)).toEqual([other.id]);
+    // Someone who follows no one is offered the others, the suspended account still left out.
+    expect(await suggestions(lurker)).toEqual([known.id, reader.id, other.id]);
+
+    // Restored, `banned` is suggested again: first, with two followers.
+    await t.app.usersService.setStanding(banned.id, { suspended: false });
+    expect(await suggestions(reader)).toEqual([banned.id, other.id]);
+  });
+
+  it('answers 401 without a token', async () => {
+    const response = await t.app.inject('/api/feed/suggestions');
+    expect(response.statusCode).toBe(401);
   });
 });

@@ -141,6 +141,38 @@ describe('plans of the posts repository', () => {
     expectIndexPath(plan, ['posts_pkey', 'users_pkey']);
   });
 
+  it('the latest authors walk the feed index for a bounded window, under a Limit, and group what it read', async () => {
+    const plan = await planOf(t.app.database.db, repository.statements.primary.recentAuthors, {
+      window: 1_000,
+      limit: 30,
+    });
+    const seqScans = plan.filter((n) => n['Node Type'] === 'Seq Scan');
+    expect(seqScans, describePlan(plan)).toEqual([]);
+    const walks = plan.filter(
+      (n) =>
+        n['Node Type'] === 'Limit' &&
+        (n.Plans ?? []).some((child) => child['Index Name'] === 'posts_published_feed_idx'),
+    );
+    expect(walks, describePlan(plan)).toHaveLength(1);
+    // The only sort is of the authors found in the window (at most `window` of them), above the grouping.
+    const sorts = plan.filter((n) => n['Node Type'].includes('Sort'));
+    for (const sort of sorts) {
+      expect(
+        (sort.Plans ?? []).every((child) => child['Node Type'].includes('Aggregate')),
+        describePlan(plan),
+      ).toBe(true);
+    }
+  });
+
+  it('the latest authors are the authors of the newest posts, each once, by their newest post', async () => {
+    const newest = await rows<{ user_id: number }>(sql`
+      SELECT user_id FROM posts WHERE status = 'published' ORDER BY date_posted DESC, id DESC LIMIT 300`);
+    const expected = [...new Set(newest.map((row) => Number(row.user_id)))];
+    expect(expected.length).toBeGreaterThan(20);
+    expect(await repository.recentAuthors(300, 20)).toEqual(expected.slice(0, 20));
+    expect(await repository.recentAuthors(300, 1_000)).toEqual(expected);
+  });
+
   it('the feed total reads its counters row and never touches posts', async () => {
     const plan = await planOf(t.app.database.db, t.app.counters.statements.primary.byName, { name: 'posts' });
     expect(plan.map((n) => n['Relation Name']).filter(Boolean), describePlan(plan)).toEqual(['counters']);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { prepareStatements, type Prepare } from '../platform/database/prepared.js';
@@ -55,6 +55,22 @@ const due = and(eq(posts.status, 'scheduled'), lte(posts.publishAt, sql`now()`))
 
 /** A condition on posts, written against a table or its alias. */
 type Filter = (table: { userId: AnyPgColumn; status: AnyPgColumn }) => SQL | undefined;
+
+function recentAuthors(db: Database) {
+  const recent = db
+    .select({ id: posts.id, datePosted: posts.datePosted, userId: posts.userId })
+    .from(posts)
+    .where(published(posts))
+    .orderBy(...feedOrder)
+    .limit(placeholder('window'))
+    .as('recent');
+  return db
+    .select({ userId: recent.userId })
+    .from(recent)
+    .groupBy(recent.userId)
+    .orderBy(desc(max(recent.datePosted)), desc(max(recent.id)))
+    .limit(placeholder('limit'));
+}
 
 /** The only code that reads or writes `posts` and `post_likes`. */
 export class PostsRepository {
@@ -120,6 +136,9 @@ export class PostsRepository {
           .from(posts)
           .where(and(eq(posts.id, placeholder('id')), published(posts))),
       ),
+      // The authors of the newest published posts, each once, by their newest post: a walk of the feed
+      // index for a bounded window of posts (whatever the size of the table), grouped by author.
+      recentAuthors: prepare('recent_authors', recentAuthors(db)),
       byId: prepare(
         'post_by_id',
         db
@@ -379,6 +398,15 @@ export class PostsRepository {
       .from(posts)
       .where(and(eq(posts.id, postId), published(posts)));
     return row?.likes;
+  }
+
+  /**
+   * The authors of the newest `window` published posts, newest first by their newest post, each once:
+   * at most `limit` of them.
+   */
+  async recentAuthors(window: number, limit: number): Promise<number[]> {
+    const rows = await this.statements.read.recentAuthors.execute({ window, limit });
+    return rows.map((row) => row.userId);
   }
 
   /** The newest published posts' addresses and dates, for the sitemap. */

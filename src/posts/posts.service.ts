@@ -32,6 +32,8 @@ export const PUBLISH_DUE_JOB = 'publish-due-posts';
 /** Renders again the posts an older renderer made. */
 export const RENDER_STALE_JOB = 'render-stale-posts';
 const RENDER_BATCH = 200;
+/** How many of the newest published posts `recentAuthors` reads for their authors. */
+const RECENT_AUTHORS_WINDOW = 1_000;
 
 /**
  * Posts and likes: the feed, one author's posts, writing, publishing, and the rules of who may see and
@@ -267,6 +269,15 @@ export class PostsService {
   async likeState(actor: User, postId: number): Promise<LikeState> {
     const liked = await this.posts.likedBy(actor.id, postId);
     return { likes: await this.likeCount(postId), liked };
+  }
+
+  /**
+   * The ids of the authors of the most recently published posts, each once, newest first by their
+   * newest post: up to `limit` of them, from the newest RECENT_AUTHORS_WINDOW posts (a bounded read of
+   * the feed index, whatever the size of the table).
+   */
+  recentAuthors(limit: number): Promise<number[]> {
+    return this.posts.recentAuthors(RECENT_AUTHORS_WINDOW, limit);
   }
 
   /** The newest published posts' addresses and dates, and the ids of users who wrote any, for the sitemap. */

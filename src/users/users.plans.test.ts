@@ -14,7 +14,11 @@ beforeAll(async () => {
     INSERT INTO users (username, email, password_hash)
     SELECT 'user' || i, 'user' || i || '@example.com', 'not-a-real-hash'
     FROM generate_series(1, 5000) AS i`);
-  await t.app.database.db.execute(sql`ANALYZE users`);
+  // Followers and posts as the counters would keep them: many with none, a few suspended.
+  await t.app.database.db.execute(sql`
+    UPDATE users SET followers = CASE WHEN id % 4 = 0 THEN id % 97 ELSE 0 END,
+      post_count = id % 3, suspended = id % 50 = 0`);
+  await t.app.database.db.execute(sql`VACUUM ANALYZE users`);
 });
 afterAll(() => t.close());
 
@@ -34,6 +38,21 @@ describe('plans of the users repository', () => {
 
   it('the users list walks the primary key in order', async () => {
     const plan = await planOf(t.app.database.db, repository.statements.list, { skip: 0, limit: 100 });
+    expectIndexPath(plan, ['users_pkey']);
+  });
+
+  it('the most followed authors to suggest walk users_followers_idx in its order, not sorting', async () => {
+    const plan = await planOf(t.app.database.db, repository.statements.mostFollowed, {
+      limit: 20,
+      except: [96, 4],
+    });
+    expectIndexPath(plan, ['users_followers_idx']);
+  });
+
+  it('which of a few users may be suggested is read by primary key', async () => {
+    const plan = await planOf(t.app.database.db, repository.statements.suggestable, {
+      ids: [12, 500, 2500, 4999],
+    });
     expectIndexPath(plan, ['users_pkey']);
   });
 

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, ilike, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, ne, or, sql } from 'drizzle-orm';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { prepareOnPrimary } from '../platform/database/prepared.js';
+import { authorColumns, type AuthorRow } from './authors.js';
 import type { Role } from './roles.js';
 import { users, type User } from './users.table.js';
 
@@ -46,6 +47,40 @@ export class UsersRepository {
           .orderBy(asc(users.id))
           .offset(sql.placeholder('skip'))
           .limit(sql.placeholder('limit')),
+      ),
+      // Suggestions of whom to follow: a walk of users_followers_idx from the most followed down to
+      // those with one follower, skipping those named, the suspended and those who never published.
+      mostFollowed: prepare(
+        'users_most_followed',
+        db
+          .select(authorColumns)
+          .from(users)
+          .where(
+            and(
+              gt(users.followers, 0),
+              gt(users.postCount, 0),
+              eq(users.suspended, false),
+              sql`${users.id} <> ALL(${sql.placeholder('except')}::int[])`,
+            ),
+          )
+          // NULLS LAST as in the index (drizzle's `.desc()` made it so), or the index could not give
+          // the order; `followers` is never null, so the order is the same.
+          .orderBy(sql`${users.followers} DESC NULLS LAST`, asc(users.id))
+          .limit(sql.placeholder('limit')),
+      ),
+      // Which of a few users (by primary key) are authors one may suggest: not suspended, published.
+      suggestable: prepare(
+        'users_suggestable',
+        db
+          .select(authorColumns)
+          .from(users)
+          .where(
+            and(
+              sql`${users.id} = ANY(${sql.placeholder('ids')}::int[])`,
+              gt(users.postCount, 0),
+              eq(users.suspended, false),
+            ),
+          ),
       ),
       postCount: prepare(
         'user_post_count',
@@ -180,14 +215,18 @@ export class UsersRepository {
       .limit(limit);
   }
 
-  /** The most followed authors (who wrote something), but not those named, for suggestions. */
-  mostFollowed(limit: number, except: number[]): Promise<User[]> {
-    return this.db
-      .select()
-      .from(users)
-      .where(and(gt(users.postCount, 0), except.length > 0 ? notInArray(users.id, except) : undefined))
-      .orderBy(desc(users.followers), asc(users.id))
-      .limit(limit);
+  /**
+   * The most followed authors, for suggestions: only those someone follows, who published something and
+   * are not suspended, and not those named in `except`.
+   */
+  mostFollowed(limit: number, except: number[]): Promise<AuthorRow[]> {
+    return this.statements.mostFollowed.execute({ limit, except });
+  }
+
+  /** Those of `ids` who published something and are not suspended (in no particular order). */
+  suggestable(ids: number[]): Promise<AuthorRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.statements.suggestable.execute({ ids });
   }
 
   /** Ids of users who wrote anything, by id, for the sitemap. */

@@ -86,9 +86,21 @@ export class UsersService {
     return this.users.search(q, page.skip, page.limit);
   }
 
-  /** Up to `limit` of the most followed authors, leaving out those named (the reader, whom they follow). */
+  /**
+   * Up to `limit` of the most followed authors (followed by someone, with a published post, not
+   * suspended), leaving out those named (the reader, say).
+   */
   async mostFollowed(limit: number, except: number[]): Promise<UserPublic[]> {
     return (await this.users.mostFollowed(limit, except)).map((user) => this.publicView(user));
+  }
+
+  /** Those of `ids` one may suggest to follow (with a published post, not suspended), in the order given. */
+  async suggestable(ids: number[]): Promise<UserPublic[]> {
+    const byId = new Map((await this.users.suggestable(ids)).map((user) => [user.id, user]));
+    return ids.flatMap((id) => {
+      const user = byId.get(id);
+      return user ? [this.publicView(user)] : [];
+    });
   }
 
   /** Changes a role or a suspension (suspending revokes every token); undefined without the user. */
