@@ -8,6 +8,7 @@ import platform, { connect, type PlatformOptions } from './platform/index.js';
 import type { Config } from './platform/config.js';
 import { frameworkErrors } from './platform/http/errors.js';
 import { loggerOptions } from './platform/http/logging.js';
+import { lazySerializers } from './platform/http/serialization.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import media from './media/index.js';
 import moderation from './moderation/index.js';
@@ -55,6 +56,7 @@ export async function buildApp(options: AppOptions) {
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors,
+    schemaController: { compilersFactory: lazySerializers() },
     // Bounded waits for slow clients; generous enough for a picture upload on a poor connection.
     requestTimeout: 60_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
