@@ -1,7 +1,8 @@
-// The content version is read by every page and public read: `sharedRead` makes one query serve all who
-// ask at once, without ever handing a caller a value read before it asked.
+// The content version is read by every page and public read, the user behind a token by every signed-in
+// request: `sharedRead` makes one query serve all who ask at once, without ever handing a caller a
+// value read before it asked.
 import { describe, expect, it } from 'vitest';
-import { sharedRead } from '../src/platform/database/counters.js';
+import { sharedRead, sharedReadPerKey } from '../src/platform/database/shared-read.js';
 
 /** A read whose answers the test releases one by one; each answer is the number of the read. */
 function controlledReads() {
@@ -86,5 +87,39 @@ describe('sharedRead', () => {
     await expect(first).rejects.toThrow('the database is away');
     await expect(during).rejects.toThrow('the database is away');
     expect(calls).toBe(1);
+  });
+});
+
+describe('sharedReadPerKey', () => {
+  it('shares reads among the callers of one key only, and never with a read that started before they asked', async () => {
+    const started: string[] = [];
+    const pending: (() => void)[] = [];
+    const get = sharedReadPerKey(
+      (key: string) =>
+        new Promise<string>((resolve) => {
+          started.push(key);
+          const number = started.length;
+          pending.push(() => resolve(`${key}${number}`));
+        }),
+    );
+    const finishAll = async () => {
+      for (const finish of pending.splice(0)) finish();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const first = get('a');
+    const other = get('b');
+    const together = Promise.all([get('a'), get('a')]);
+    expect(started).toEqual(['a', 'b']);
+    await finishAll();
+    expect([await first, await other]).toEqual(['a1', 'b2']);
+    // The two that asked for 'a' while its first read was under way share the next one.
+    expect(started).toEqual(['a', 'b', 'a']);
+    await finishAll();
+    expect(await together).toEqual(['a3', 'a3']);
+    // Nobody waits any more: the next caller starts a read of its own at once.
+    const later = get('a');
+    expect(started).toEqual(['a', 'b', 'a', 'a']);
+    await finishAll();
+    expect(await later).toBe('a4');
   });
 });

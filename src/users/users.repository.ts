@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ilike, ne, or, sql } from 'drizzle-orm';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { prepareOnPrimary } from '../platform/database/prepared.js';
+import { sharedReadPerKey } from '../platform/database/shared-read.js';
 import { authorColumns, type AuthorRow } from './authors.js';
 import type { Role } from './roles.js';
 import { users, type User } from './users.table.js';
@@ -92,9 +93,16 @@ export class UsersRepository {
     }));
   }
 
-  async findById(id: number): Promise<User | undefined> {
+  /** Shared by the requests that ask for the same user at once (a client's parallel requests). */
+  private readonly byIdShared = sharedReadPerKey(async (id: number) => {
     const [user] = await this.statements.byId.execute({ id });
     return user;
+  });
+
+  async findById(id: number): Promise<User | undefined> {
+    const user = await this.byIdShared(id);
+    // Each caller its own object: a request may change its copy.
+    return user && { ...user };
   }
 
   async findByEmail(email: string): Promise<User | undefined> {

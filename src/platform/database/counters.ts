@@ -2,41 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import { counters } from './counters.table.js';
 import type { DatabaseConnection } from './database.js';
 import { prepareStatements } from './prepared.js';
+import { sharedRead } from './shared-read.js';
 
 export const CONTENT_VERSION = 'content_version';
-
-/**
- * A read that callers share: whoever asks while a read is under way waits for the next one, which
- * starts when it ends. Every caller gets a value read after it asked (nothing older), and however many
- * ask at once, one query at a time reaches the database.
- */
-export function sharedRead<T>(read: () => Promise<T>): () => Promise<T> {
-  let running: Promise<T> | undefined;
-  let next: Promise<T> | undefined;
-  const start = (): Promise<T> => {
-    const started: Promise<T> = read().finally(() => {
-      if (running === started) running = undefined;
-    });
-    running = started;
-    return started;
-  };
-  return () => {
-    if (!running) return start();
-    // Those who asked while a read was under way get the next one; if that read failed, they get its
-    // failure at once: a second read would only wait out the same timeout (PostgreSQL away).
-    next ??= running.then(
-      () => {
-        next = undefined;
-        return start();
-      },
-      (error: unknown) => {
-        next = undefined;
-        throw error;
-      },
-    );
-    return next;
-  };
-}
 
 /** Reads the `counters` table, the one place that does: a total, or the content version. */
 export class Counters {
