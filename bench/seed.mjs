@@ -329,11 +329,22 @@ export async function followedSpan(url, readerId, depth) {
       readerId,
     ]);
     const at = Math.max(1, Math.min(depth, Math.floor(rows[0].posts * 0.9)));
-    const deep = await client.query(
-      `SELECT date_posted FROM posts WHERE ${followed} ORDER BY date_posted DESC, id DESC OFFSET $2 LIMIT 1`,
-      [readerId, at - 1],
-    );
-    return { posts: rows[0].posts, depth: at, deep: deep.rows[0].date_posted };
+    const dateAt = async (offset) => {
+      const found = await client.query(
+        `SELECT date_posted FROM posts WHERE ${followed} ORDER BY date_posted DESC, id DESC OFFSET $2 LIMIT 1`,
+        [readerId, offset],
+      );
+      return found.rows[0].date_posted;
+    };
+    return {
+      posts: rows[0].posts,
+      depth: at,
+      deep: await dateAt(at - 1),
+      // The newest post, and the one a hundred posts down: random cursors between them are page 1's
+      // work in a URL no cache has seen.
+      newest: await dateAt(0),
+      top: await dateAt(Math.min(100, at) - 1),
+    };
   });
 }
 

@@ -41,7 +41,12 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/feed',
     {
-      config: { access: 'signed-in' },
+      config: {
+        access: 'signed-in',
+        // Kept per reader until a post changes or whom they follow does.
+        pageCache: 'rendered',
+        perCaller: (request) => `${request.user.id}.${request.user.followsVersion}`,
+      },
       schema: {
         tags: ['follows'],
         summary: 'The posts of the people the caller follows, newest first',

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, primaryKey } from 'drizzle-orm/pg-core';
 import { timestamptz } from '../platform/database/columns.js';
-import { counted } from '../platform/database/derived.js';
+import { counted, versioned } from '../platform/database/derived.js';
 import { users } from '../users/users.table.js';
 
 /** Who follows whom: the follower reads the followee's posts in their personal feed. */
@@ -27,3 +27,9 @@ export const follows = pgTable(
 
 export const followersPerUser = counted({ rows: follows, into: users.followers, by: follows.followeeId });
 export const followingPerUser = counted({ rows: follows, into: users.following, by: follows.followerId });
+/** The reader's kept personal feed pages are stale once whom they follow changes (page-cache.ts). */
+export const followsVersionPerUser = versioned({
+  rows: follows,
+  into: users.followsVersion,
+  by: follows.followerId,
+});

@@ -194,6 +194,52 @@ describe('GET /api/feed', () => {
     expect(seen).toEqual([...before].reverse());
   });
 
+  it("is kept per reader: 304 for its ETag, a new answer once whom they follow or a post changes, never another reader's", async () => {
+    const [reader, other, b, c] = [
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+      await signUp(t.app),
+    ];
+    await follow(reader, b.id);
+    await follow(other, c.id);
+    const fromB = await createPost(t.app, b);
+    const fromC = await createPost(t.app, c);
+    const get = (who: TestUser, etag?: string) =>
+      t.app.inject({
+        url: '/api/feed',
+        headers: { ...who.headers, ...(etag === undefined ? {} : { 'if-none-match': etag }) },
+      });
+    const ids = (response: { json: () => PostPage }) => response.json().posts.map((post) => post.id);
+
+    const first = await get(reader);
+    expect(ids(first)).toEqual([fromB]);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const etag = String(first.headers.etag);
+    expect((await get(reader)).body).toBe(first.body);
+    const notModified = await get(reader, etag);
+    expect(notModified.statusCode).toBe(304);
+    expect(notModified.body).toBe('');
+
+    // The same content version, another reader: their own feed, and the first one's tag is not theirs.
+    const others = await get(other, etag);
+    expect(others.statusCode).toBe(200);
+    expect(ids(others)).toEqual([fromC]);
+
+    // No post changed, but whom the reader follows did.
+    await follow(reader, c.id);
+    const following = await get(reader, etag);
+    expect(following.statusCode).toBe(200);
+    expect(ids(following)).toEqual([fromC, fromB]);
+    await follow(reader, c.id, 'DELETE');
+    const unfollowed = await get(reader, String(following.headers.etag));
+    expect(ids(unfollowed)).toEqual([fromB]);
+    expect(unfollowed.headers.etag).not.toBe(etag);
+
+    const newer = await createPost(t.app, b);
+    expect(ids(await get(reader, String(unfollowed.headers.etag)))).toEqual([newer, fromB]);
+  });
+
   it('answers 401 without a token', async () => {
     const response = await t.app.inject('/api/feed');
     expect(response.statusCode).toBe(401);

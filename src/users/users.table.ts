@@ -37,6 +37,8 @@ export const users = pgTable(
     /** How many follow them and how many they follow, kept by the follows feature's counters. */
     followers: integer('followers').notNull().default(0),
     following: integer('following').notNull().default(0),
+    /** Grows whenever whom they follow changes (the follows feature's `versioned`): their feed's cache key. */
+    followsVersion: integer('follows_version').notNull().default(0),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (table) => [

@@ -8,8 +8,11 @@ import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core
  *   ETags are built (platform/http/page-cache.ts), so a cached page is never older than the data.
  * - `counted(...)`: a count of rows kept in a column or in a `counters` row, in the same transaction as
  *   the change, so a total is read from one row instead of counted.
+ * - `versioned(...)`: a number per row that grows whenever the rows pointing at it change, so an
+ *   answer built from them can be kept under it (a reader's personal feed).
+ * - `mirrored(...)`: columns of a row copied into the rows that point at it, for their indexes.
  *
- * Both are statement-level triggers. `npm run db:generate` (scripts/db-generate.ts) finds every
+ * All are kept by triggers. `npm run db:generate` (scripts/db-generate.ts) finds every
  * declaration exported by a `*.table.ts` file and writes a migration for the new or changed ones, so
  * no feature writes a trigger by hand. The SQL below is that migration's text.
  */
@@ -64,17 +67,11 @@ export function shownOnPages(
     [DERIVED]: true,
     name,
     create: [
-      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    IF EXISTS (${shown('"added"')}) THEN ${bump} END IF;
-  ELSIF TG_OP = 'DELETE' THEN
-    IF EXISTS (${shown('"removed"')}) THEN ${bump} END IF;
-  ELSE
-    IF EXISTS (${changed}) THEN ${bump} END IF;
-  END IF;
-  RETURN NULL;
-END $$;`,
+      statementFunction(fn, {
+        insert: `IF EXISTS (${shown('"added"')}) THEN ${bump} END IF;`,
+        delete: `IF EXISTS (${shown('"removed"')}) THEN ${bump} END IF;`,
+        update: `IF EXISTS (${changed}) THEN ${bump} END IF;`,
+      }),
       ...events.map((event) => statementTrigger(`${name}_on_${event}`, event, tableName, fn)),
     ],
     drop: dropTriggers(name, tableName, fn),
@@ -86,6 +83,21 @@ const TRANSITION_TABLES: Record<Event, string> = {
   delete: 'OLD TABLE AS "removed"',
   update: 'OLD TABLE AS "removed" NEW TABLE AS "added"',
 };
+
+/** The function of a statement-level trigger: what it runs after an insert, a delete or an update. */
+function statementFunction(fn: string, on: Record<Event, string>): string {
+  return `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    ${on.insert}
+  ELSIF TG_OP = 'DELETE' THEN
+    ${on.delete}
+  ELSE
+    ${on.update}
+  END IF;
+  RETURN NULL;
+END $$;`;
+}
 
 /** A statement-level trigger that sees the rows it changed as `added` and `removed`. */
 function statementTrigger(name: string, event: Event, table: string, fn: string): string {
@@ -181,19 +193,54 @@ export function counted(options: ColumnCountOptions | TotalCountOptions): Derive
     [DERIVED]: true,
     name,
     create: [
-      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    ${change('"added"', '+')}
-  ELSIF TG_OP = 'DELETE' THEN
-    ${change('"removed"', '-')}
-  ELSE
-    ${net}
-  END IF;
-  RETURN NULL;
-END $$;`,
+      statementFunction(fn, {
+        insert: change('"added"', '+'),
+        delete: change('"removed"', '-'),
+        update: net,
+      }),
       ...events.map((event) => statementTrigger(`${name}_on_${event}`, event, source, fn)),
       ...backfill,
+    ],
+    drop: dropTriggers(name, source, fn),
+  };
+}
+
+export interface VersionOptions {
+  /** The rows whose changes are counted... */
+  rows: PgTable;
+  /** ...into this integer column of another table, one version per row... */
+  into: PgColumn;
+  /** ...matched by this column of the changed rows (a foreign key to the other table's `id`). */
+  by: PgColumn;
+}
+
+/**
+ * A version per row of another table that grows with every statement inserting, deleting or moving
+ * rows that point at it (whom a reader follows), whatever the net count: an answer kept under it is known stale
+ * as soon as the rows change, on every instance, from the row alone.
+ */
+export function versioned(options: VersionOptions): Derived {
+  const source = getTableName(options.rows);
+  const target = quote(tableOf(options.into));
+  const column = quote(options.into.name);
+  const key = quote(options.by.name);
+  const name = `${tableOf(options.into)}_${options.into.name}`;
+  const fn = quote(`${name}_bump`);
+  const bump = (rows: string) =>
+    `UPDATE ${target} SET ${column} = ${target}.${column} + 1
+      WHERE ${target}."id" IN (SELECT ${key} FROM ${rows});`;
+  return {
+    [DERIVED]: true,
+    name,
+    create: [
+      statementFunction(fn, {
+        insert: bump('"added"'),
+        delete: bump('"removed"'),
+        update: bump('(SELECT * FROM "added" UNION ALL SELECT * FROM "removed") AS "moved"'),
+      }),
+      ...(['insert', 'delete', 'update'] as const).map((event) =>
+        statementTrigger(`${name}_on_${event}`, event, source, fn),
+      ),
     ],
     drop: dropTriggers(name, source, fn),
   };

@@ -15,6 +15,12 @@ declare module 'fastify' {
      * handler. For pages and for the API's public reads alike.
      */
     pageCache?: 'etag' | 'rendered';
+    /**
+     * For a signed-in route whose answer is the caller's own (a personal feed): what of the caller,
+     * besides the content version, the answer depends on, read from the user row authentication
+     * loaded. The ETag carries it and the body is kept privately, per caller, in a cache of its own.
+     */
+    perCaller?: (request: FastifyRequest) => string;
   }
 }
 
@@ -27,6 +33,8 @@ export const PAGE_CACHE_CONTROL = 'public, max-age=0, s-maxage=60';
 
 /** Rendered pages and API bodies kept per process, by the length of their text. */
 const RENDER_CACHE_CHARS = 8 * 1024 * 1024;
+/** Answers kept for one caller each: a cache apart, so that many readers cannot push out the shared pages. */
+const PER_CALLER_CACHE_CHARS = 4 * 1024 * 1024;
 
 // Identifies the code that renders the pages: a deploy changes every ETag, even with the same data.
 const buildId = (() => {
@@ -69,10 +77,15 @@ interface RenderedPage {
  */
 export default fp(
   async function pageCache(app: FastifyInstance, options: { counters: Counters }) {
-    const rendered = new LRUCache<string, RenderedPage>({
-      maxSize: RENDER_CACHE_CHARS,
-      sizeCalculation: (page) => page.body.length + page.type.length,
-    });
+    const cacheOf = (maxSize: number) =>
+      new LRUCache<string, RenderedPage>({
+        maxSize,
+        sizeCalculation: (page) => page.body.length + page.type.length,
+      });
+    const shared = cacheOf(RENDER_CACHE_CHARS);
+    const perCaller = cacheOf(PER_CALLER_CACHE_CHARS);
+    const cacheFor = (request: FastifyRequest) =>
+      request.routeOptions.config.perCaller ? perCaller : shared;
     // The validated query (defaults filled in, unknown parameters dropped) for routes that read one, so
     // that `?limit=10` and no query share an entry and made-up parameters cannot fill the cache; pages
     // without a query ignore theirs.
@@ -87,14 +100,18 @@ export default fp(
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const mode = request.routeOptions.config.pageCache;
       if (mode === undefined) return;
-      if (answersTheCallerAlone(request)) {
+      const caller = request.routeOptions.config.perCaller?.(request);
+      if (caller === undefined && answersTheCallerAlone(request)) {
         reply.header('cache-control', 'private, no-cache');
         return;
       }
-      const etag = `"${buildId}.${await options.counters.contentVersion()}"`;
-      reply.header('etag', etag).header('cache-control', PAGE_CACHE_CONTROL);
+      const version = await options.counters.contentVersion();
+      const etag = caller === undefined ? `"${buildId}.${version}"` : `"${buildId}.${version}.${caller}"`;
+      reply
+        .header('etag', etag)
+        .header('cache-control', caller === undefined ? PAGE_CACHE_CONTROL : 'private, no-cache');
       if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-      const page = mode === 'rendered' ? rendered.get(keyOf(request, etag)) : undefined;
+      const page = mode === 'rendered' ? cacheFor(request).get(keyOf(request, etag)) : undefined;
       if (page) return reply.type(page.type).send(page.body);
     });
 
@@ -108,8 +125,8 @@ export default fp(
         typeof etag === 'string'
       ) {
         const key = keyOf(request, etag);
-        if (!rendered.has(key))
-          rendered.set(key, { type: String(reply.getHeader('content-type')), body: payload });
+        const cache = cacheFor(request);
+        if (!cache.has(key)) cache.set(key, { type: String(reply.getHeader('content-type')), body: payload });
       }
       return payload;
     });
