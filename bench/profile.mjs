@@ -1,6 +1,6 @@
 // CPU profile of the app (or the floor) under one scenario's load: `npm run bench:profile -- <scenario>`
-// (api-page1, home, post-page, cursor-depth, login, create-post, upload, startup; `--floor` profiles
-// the floor instead, for api-page1 and cursor-depth). After a 3 s warm-up, V8's profiler records the
+// (api-page1, home, post-page, cursor-depth, search-uncached, login, create-post, upload, startup;
+// `--floor` profiles the floor instead, for api-page1 and cursor-depth). After a 3 s warm-up, V8's profiler records the
 // load window only (bench/profile-probe.mjs); `startup` profiles a whole start with `--cpu-prof`.
 // The profile's self time is then summed by function and by package.
 // Writes bench/results/profiles/<scenario>[-floor].cpuprofile (open it in Chrome DevTools or
@@ -123,6 +123,14 @@ async function specFor(name, server, url) {
       return {
         kind: 'get',
         path: `/api/posts?limit=10&cursor=${encodeURIComponent(await cursorAtDepth(url, 900_000))}`,
+      };
+    case 'search-uncached':
+      // The rare word of the seed, with an excluded word no post has: a new URL each time.
+      return {
+        kind: 'randomText',
+        prefix: '/api/posts?q=quokka%20-zz',
+        alphabet: 'abcdefghijklmnopqrstuvwxyz',
+        length: 8,
       };
     case 'login':
       return { kind: 'login', users: USERS, password: BENCH_PASSWORD, connections: 4 };
