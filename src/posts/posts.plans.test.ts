@@ -141,6 +141,23 @@ describe('plans of the posts repository', () => {
     expectIndexPath(plan, ['posts_pkey', 'users_pkey']);
   });
 
+  it('posts another feature found are primary-key probes, authors too, with or without the ids in the plan', async () => {
+    const ids = [10, 2_000, 4_999, 77, 3_141];
+    for (const generic of [false, true]) {
+      const plan = await planOf(
+        t.app.database.db,
+        repository.statements.primary.publishedByIds,
+        { ids },
+        { generic },
+      );
+      expectIndexPath(plan, ['posts_pkey', 'users_pkey']);
+      expect(
+        plan.filter((n) => n['Node Type'].includes('Hash')),
+        describePlan(plan),
+      ).toEqual([]);
+    }
+  });
+
   it('the latest authors walk the feed index for a bounded window, under a Limit, and group what it read', async () => {
     const plan = await planOf(t.app.database.db, repository.statements.primary.recentAuthors, {
       window: 1_000,

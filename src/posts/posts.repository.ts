@@ -3,7 +3,7 @@ import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, DatabaseConnection } from '../platform/database/database.js';
 import { prepareStatements, type Prepare } from '../platform/database/prepared.js';
 import type { PageWindow } from '../platform/paging.js';
-import { authorColumns, joinAuthor, type AuthorRow } from '../users/authors.js';
+import { authorColumns, joinAuthor, lateralAuthor, type AuthorRow } from '../users/authors.js';
 import { postLikes, posts, type PostRow, type PostStatus } from './posts.table.js';
 import { postCountNames, type PostCountName, type PostCountValues } from './post-counts.js';
 
@@ -98,6 +98,7 @@ export class PostsRepository {
     // holds date and id: an index-only scan), and only then reads the page's rows and authors. A plain
     // OFFSET would read every skipped row and its author: seconds at a depth of 900,000.
     const skipped = alias(posts, 'skipped');
+    const byIdAuthor = lateralAuthor(db, posts.userId);
     const startOfPage = (filter: Filter) =>
       sql`(${posts.datePosted}, ${posts.id}) <= (${db
         .select({ datePosted: skipped.datePosted, id: skipped.id })
@@ -139,6 +140,16 @@ export class PostsRepository {
       // The authors of the newest published posts, each once, by their newest post: a walk of the feed
       // index for a bounded window of posts (whatever the size of the table), grouped by author.
       recentAuthors: prepare('recent_authors', recentAuthors(db)),
+      // Posts another feature found (a tag's page, a search's): a primary-key probe per id and per
+      // author, planned once.
+      publishedByIds: prepare(
+        'published_posts_by_ids',
+        db
+          .select({ post: listedColumns, author: byIdAuthor.columns })
+          .from(posts)
+          .crossJoinLateral(byIdAuthor.author)
+          .where(and(sql`${posts.id} = ANY(${placeholder('ids')}::int[])`, published(posts))),
+      ),
       byId: prepare(
         'post_by_id',
         db
@@ -181,11 +192,7 @@ export class PostsRepository {
    */
   async publishedByIds(ids: number[]): Promise<PostWithAuthor[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .select({ post: listedColumns, author: authorColumns })
-      .from(posts)
-      .innerJoin(...joinAuthor(posts.userId))
-      .where(and(inArray(posts.id, ids), published(posts)));
+    const rows = await this.statements.read.publishedByIds.execute({ ids });
     const byId = new Map(rows.map((row) => [row.post.id, row]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }

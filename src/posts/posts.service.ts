@@ -105,8 +105,9 @@ export class PostsService {
    */
   async pageByTag(name: string, request: PageRequest): Promise<PostPage> {
     const { positions, total } = await this.tags.feed(name, pageWindow(request));
-    const rows = await this.posts.publishedByIds(positions.map((position) => position.id));
-    return this.pageView(rows, total, request);
+    const ids = positions.map((position) => position.id);
+    const [rows, tags] = await Promise.all([this.posts.publishedByIds(ids), this.tags.ofPosts(ids)]);
+    return this.pageView(rows, total, request, tags);
   }
 
   /**
@@ -115,8 +116,10 @@ export class PostsService {
    */
   async searchPage(q: string, request: PageRequest): Promise<PostPage> {
     const hits = await this.search.find(q, request.skip, request.limit);
-    const rows = await this.posts.publishedByIds(hits.postIds);
-    const tags = await this.tags.ofPosts(hits.postIds);
+    const [rows, tags] = await Promise.all([
+      this.posts.publishedByIds(hits.postIds),
+      this.tags.ofPosts(hits.postIds),
+    ]);
     return {
       posts: rows.map((row) => ({
         ...this.view(row, tags.get(row.post.id)),
@@ -374,8 +377,14 @@ export class PostsService {
   }
 
   /** A page of posts as every list answers it, with their tags; the personal feed (src/follows) uses it too. */
-  async pageView(rows: PostWithAuthor[], total: number, request: PageRequest): Promise<PostPage> {
-    const tags = await this.tags.ofPosts(rows.map(({ post }) => post.id));
+  async pageView(
+    rows: PostWithAuthor[],
+    total: number,
+    request: PageRequest,
+    /** The posts' tags, when they were read beside the rows. */
+    tagsRead?: Map<number, string[]>,
+  ): Promise<PostPage> {
+    const tags = tagsRead ?? (await this.tags.ofPosts(rows.map(({ post }) => post.id)));
     return named(
       'posts',
       pageOf(

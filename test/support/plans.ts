@@ -22,16 +22,19 @@ function literal(value: unknown): string {
 /**
  * The plan of a repository's own prepared statement for these values, as PostgreSQL makes it for the
  * app: the statement's text is PREPAREd and EXPLAINed as an EXECUTE (on one connection, in one
- * transaction), so a change to the repository's query changes what is explained.
+ * transaction), so a change to the repository's query changes what is explained. With `generic`, the
+ * plan made without the values, which PostgreSQL may keep for a statement after its fifth execution.
  */
 export async function planOf(
   db: Database,
   statement: unknown,
   values: Record<string, unknown> = {},
+  { generic = false } = {},
 ): Promise<PlanNode[]> {
   const { sql: text, params } = statementOf(statement);
   const args = fillPlaceholders(params, values).map(literal);
   const plan = await db.transaction(async (tx) => {
+    if (generic) await tx.execute(sql.raw('SET LOCAL plan_cache_mode = force_generic_plan'));
     await tx.execute(sql.raw(`PREPARE plan_probe AS ${text}`));
     const result: unknown = await tx.execute(
       sql.raw(`EXPLAIN (FORMAT JSON) EXECUTE plan_probe${args.length ? `(${args.join(', ')})` : ''}`),
