@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/platform/config.js';
+import { openDatabase } from '../src/platform/database/database.js';
 
 const LONG_SECRET = 'a-production-secret-key-of-at-least-32-chars';
 
@@ -81,6 +82,18 @@ describe('defaults', () => {
     const config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: LONG_SECRET });
     expect(config.jwt.secretKey).toBe(LONG_SECRET);
     await expect(stat(path.join(dataDir, 'secret.key'))).rejects.toThrow();
+  });
+
+  it('opens the embedded database in a DATA_DIR that does not exist yet, with SECRET_KEY set', async () => {
+    const config = loadConfig({ DATA_DIR: path.join(dataDir, 'new', 'folder'), SECRET_KEY: LONG_SECRET });
+    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const connection = await openDatabase(config.database, silent);
+    try {
+      await expect(connection.ping()).resolves.toBeUndefined();
+    } finally {
+      await connection.close();
+    }
+    expect((await stat(path.join(dataDir, 'new', 'folder', 'pglite'))).isDirectory()).toBe(true);
   });
 });
 

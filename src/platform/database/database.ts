@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -71,6 +73,8 @@ async function openPglite(
     import('drizzle-orm/pglite'),
     import('drizzle-orm/pglite/migrator'),
   ]);
+  // PGlite makes its own folder but not the ones above it (a new DATA_DIR with SECRET_KEY set).
+  if (config.dataDir) await mkdir(path.dirname(config.dataDir), { recursive: true });
   const client = await PGlite.create({
     dataDir: config.dataDir ?? 'memory://',
     ...(config.startFrom && { loadDataDir: config.startFrom }),
