@@ -1,5 +1,5 @@
 // CPU profile of the app (or the floor) under one scenario's load: `npm run bench:profile -- <scenario>`
-// (api-page1, home, post-page, cursor-depth, search-uncached, login, create-post, upload, startup;
+// (api-page1, api-304, home, post-page, cursor-depth, feed-uncached, search-uncached, login, create-post, upload, startup;
 // `--floor` profiles the floor instead, for api-page1 and cursor-depth). After a 3 s warm-up, V8's profiler records the
 // load window only (bench/profile-probe.mjs); `startup` profiles a whole start with `--cpu-prof`.
 // The profile's self time is then summed by function and by package.
@@ -20,6 +20,7 @@ import {
   databaseExists,
   databaseUrl,
   dropDatabase,
+  feedSpan,
   migrate,
   seedDatabase,
 } from './seed.mjs';
@@ -117,6 +118,12 @@ async function specFor(name, server, url) {
       return { kind: 'get', path: '/api/posts' };
     case 'home':
       return { kind: 'get', path: '/' };
+    case 'api-304': {
+      const response = await fetch(`${server.base}/api/posts`);
+      await response.arrayBuffer();
+      const etag = response.headers.get('etag');
+      return { kind: 'get', path: '/api/posts', headers: { 'if-none-match': etag }, expectStatus: 304 };
+    }
     case 'post-page':
       return { kind: 'randomPath', prefix: '/posts/', min: 1, max: POSTS, suffix: '/post' };
     case 'cursor-depth':
@@ -124,6 +131,12 @@ async function specFor(name, server, url) {
         kind: 'get',
         path: `/api/posts?limit=10&cursor=${encodeURIComponent(await cursorAtDepth(url, 900_000))}`,
       };
+    case 'feed-uncached': {
+      // The feed near its top as a cursor at a random moment of the newest 10,000 posts: a new URL
+      // each time, page 1's work.
+      const top = await feedSpan(url, 10_000);
+      return { kind: 'randomCursor', path: '/api/posts', from: top.deep, to: top.newest };
+    }
     case 'search-uncached':
       // The rare word of the seed, with an excluded word no post has: a new URL each time.
       return {

@@ -1,4 +1,4 @@
-// How the benchmark starts what it measures: the app as in production, and the floor.
+// How the benchmark starts what it measures: the app as in production, the floor, and the ceiling.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,6 +76,16 @@ export async function startFloor({ name = 'floor', databaseUrl, nodeArgs = [], e
       if (probeFile) await rm(probeFile, { force: true });
     },
   };
+}
+
+/** The ceiling (bench/ceiling.mjs): a bare node:http server replaying the app's answer at `sampleUrl`. */
+export async function startCeiling({ name = 'ceiling', sampleUrl }) {
+  return startServer({
+    name,
+    script: path.join(BENCH, 'ceiling.mjs'),
+    port: await freePort(),
+    env: { CEILING_SAMPLE_URL: sampleUrl },
+  });
 }
 
 /**
