@@ -12,7 +12,7 @@ export const SECRET_KEY = 'benchmark-secret-key-that-is-long-enough-0123456789';
  * (such as --cpu-prof).
  */
 // The Node flags of `npm start` and the Dockerfile's CMD: the app is measured as it runs in production.
-const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=8'];
+const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=20'];
 
 export async function startApp({ name = 'app', databaseUrl, probe = true, nodeArgs = [], env = {} }) {
   const port = await freePort();
