@@ -25,7 +25,7 @@ import {
   seedDatabase,
 } from './seed.mjs';
 import { RENDERER_VERSION } from './articles.mjs';
-import { startApp, startFloor } from './servers.mjs';
+import { etagOf, startApp, startFloor } from './servers.mjs';
 
 const args = process.argv.slice(2);
 const scenario = args.find((arg) => !arg.startsWith('--')) ?? 'api-page1';
@@ -118,12 +118,13 @@ async function specFor(name, server, url) {
       return { kind: 'get', path: '/api/posts' };
     case 'home':
       return { kind: 'get', path: '/' };
-    case 'api-304': {
-      const response = await fetch(`${server.base}/api/posts`);
-      await response.arrayBuffer();
-      const etag = response.headers.get('etag');
-      return { kind: 'get', path: '/api/posts', headers: { 'if-none-match': etag }, expectStatus: 304 };
-    }
+    case 'api-304':
+      return {
+        kind: 'get',
+        path: '/api/posts',
+        headers: { 'if-none-match': await etagOf(server, '/api/posts') },
+        expectStatus: 304,
+      };
     case 'post-page':
       return { kind: 'randomPath', prefix: '/posts/', min: 1, max: POSTS, suffix: '/post' };
     case 'cursor-depth':

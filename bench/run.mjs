@@ -28,7 +28,7 @@ import {
   tagSpan,
   threadSpan,
 } from './seed.mjs';
-import { readProbe, startApp, startCeiling, startFloor } from './servers.mjs';
+import { etagOf, readProbe, startApp, startCeiling, startFloor } from './servers.mjs';
 
 const env = process.env;
 const settings = {
@@ -253,15 +253,6 @@ async function uncachedMatches(server, fixedPath, spec) {
     `    ${variant}: ${same ? 'same answer as' : 'WARNING: answers differently from'} ${fixedPath} (${total})`,
   );
   return same;
-}
-
-/** The ETag a server sends for `path`, to ask with If-None-Match. */
-async function etagOf(server, path) {
-  const response = await fetch(server.base + path);
-  await response.arrayBuffer();
-  const etag = response.headers.get('etag');
-  if (!etag) throw new Error(`${path} sent no ETag`);
-  return etag;
 }
 
 function scenarios(ctx) {

@@ -88,6 +88,15 @@ export async function startCeiling({ name = 'ceiling', sampleUrl }) {
   });
 }
 
+/** The ETag a server sends for `path`, to ask with If-None-Match. */
+export async function etagOf(server, path) {
+  const response = await fetch(server.base + path);
+  await response.arrayBuffer();
+  const etag = response.headers.get('etag');
+  if (!etag) throw new Error(`${path} sent no ETag`);
+  return etag;
+}
+
 /**
  * The event-loop delay the probe saw since the previous call (SIGWINCH makes it write its histogram
  * and start a new one). Undefined for a server without the probe.
