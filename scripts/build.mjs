@@ -98,6 +98,24 @@ const results = await Promise.all([
   }),
 ]);
 
+// V8 keeps the source of every script it loaded, at one byte a character only if none of them is above
+// U+00FF: an em dash in one dependency's comment would double the 4.5 MB bundle's share of the heap
+// (measured: 8.9 MB against 4.5). esbuild escapes such characters in code (its default charset is
+// ASCII) but copies comments as they are, so the server's outputs get the same escapes in their
+// comments too, where they are only text (in code an escape means the character it stands for).
+const serverOutputs = results
+  .slice(0, 2)
+  .flatMap((result) => Object.keys(result.metafile.outputs))
+  .filter((file) => file.endsWith('.js'));
+for (const file of serverOutputs) {
+  const text = await readFile(file, 'utf8');
+  const latin1 = text.replace(
+    /[\u0100-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  if (latin1 !== text) await writeFile(file, latin1);
+}
+
 await writeFile(path.join('dist', 'server.js'), "import './bundle/server.js';\n");
 
 // An id of this build, from the content of everything it wrote and of public/: page ETags include it,
