@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tokenizer } from 'acorn';
 import { build } from 'esbuild';
 
 console.log('building the server and the browser code...');
@@ -98,22 +99,41 @@ const results = await Promise.all([
   }),
 ]);
 
-// V8 keeps the source of every script it loaded, at one byte a character only if none of them is above
-// U+00FF: an em dash in one dependency's comment would double the 4.5 MB bundle's share of the heap
-// (measured: 8.9 MB against 4.5). esbuild escapes such characters in code (its default charset is
-// ASCII) but copies comments as they are, so the server's outputs get the same escapes in their
-// comments too, where they are only text (in code an escape means the character it stands for).
+// V8 keeps the source of every script it has loaded, at one byte a character only if none of its
+// characters is above U+00FF: an em dash in one dependency's comment would double the 4.5 MB bundle's
+// share of the heap (measured: 8.9 MB against 4.5). esbuild escapes such characters in strings and
+// names but leaves them in comments and regular expressions, where `\uXXXX` means the same character;
+// anywhere else (a tagged template's raw text) an escape would change the program, so the build stops.
+function escapeAboveLatin1(code, file) {
+  if (!/[\u0100-\uffff]/.test(code)) return code;
+  const sameMeaning = [];
+  const tokens = tokenizer(code, {
+    ecmaVersion: 'latest',
+    sourceType: 'module',
+    onComment: (_block, _text, start, end) => sameMeaning.push([start, end]),
+  });
+  for (const token of tokens) if (token.type.label === 'regexp') sameMeaning.push([token.start, token.end]);
+  sameMeaning.sort((a, b) => a[0] - b[0]);
+  let range = 0;
+  return code.replace(/[\u0100-\uffff]/g, (character, at) => {
+    while (range < sameMeaning.length && sameMeaning[range][1] <= at) range += 1;
+    if (range === sameMeaning.length || sameMeaning[range][0] > at) {
+      throw new Error(
+        `${file}: U+${character.charCodeAt(0).toString(16)} at ${at} is neither in a comment nor in a regular expression`,
+      );
+    }
+    return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 const serverOutputs = results
   .slice(0, 2)
   .flatMap((result) => Object.keys(result.metafile.outputs))
   .filter((file) => file.endsWith('.js'));
 for (const file of serverOutputs) {
-  const text = await readFile(file, 'utf8');
-  const latin1 = text.replace(
-    /[\u0100-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  if (latin1 !== text) await writeFile(file, latin1);
+  const code = await readFile(file, 'utf8');
+  const latin1 = escapeAboveLatin1(code, file);
+  if (latin1 !== code) await writeFile(file, latin1);
 }
 
 await writeFile(path.join('dist', 'server.js'), "import './bundle/server.js';\n");
