@@ -126,10 +126,11 @@ function escapeAboveLatin1(code, file) {
   });
 }
 
+// The browser's code is minified (no comments left) and served, not kept in the server's heap.
+const browserOutputs = path.join('dist', 'client') + path.sep;
 const serverOutputs = results
-  .slice(0, 2)
   .flatMap((result) => Object.keys(result.metafile.outputs))
-  .filter((file) => file.endsWith('.js'));
+  .filter((file) => file.endsWith('.js') && !path.normalize(file).startsWith(browserOutputs));
 for (const file of serverOutputs) {
   const code = await readFile(file, 'utf8');
   const latin1 = escapeAboveLatin1(code, file);
