@@ -258,6 +258,27 @@ describe('paging through posts', () => {
     expect(await fallback.page.locator('#loadMore').isHidden()).toBe(true);
     await fallback.close();
   });
+
+  it('on a screen taller than two pages, the user page goes on loading until the end is out of view', async () => {
+    const author = await signUp(site.app, { username: 'tall' });
+    const expected = await writePosts(author, 35);
+    // A card is under 200 px high: two pages (and the header) fit in 4,500 px, so the end of the list
+    // is still in view when the second page has come in, and only a third page takes it out.
+    const tab = await openTab(browser, site, { viewport: { width: 1280, height: 4500 } });
+    const { page } = tab;
+    const endOutOfView = () =>
+      page
+        .locator('#scrollSentinel')
+        .evaluate((el) => el.getBoundingClientRect().top > window.innerHeight + 200);
+
+    await tab.visit(`/users/${author.id}/posts`);
+    await expect.poll(endOutOfView).toBe(true);
+    await page.waitForTimeout(300);
+    const listed = await listedPostIds(page);
+    expect(listed).toEqual(expected.slice(0, listed.length));
+    expect(listed.length).toBeGreaterThanOrEqual(30);
+    await tab.close();
+  });
 });
 
 describe('hostile text', () => {

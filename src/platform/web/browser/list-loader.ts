@@ -5,8 +5,11 @@ const LOAD_MORE = 'Load More';
 const RETRY = 'Error - Click to Retry';
 
 export interface ListLoader {
-  /** Loads the next page; does nothing while a load is under way or when nothing is left. */
-  loadNext(): Promise<void>;
+  /**
+   * Loads the next page; does nothing while a load is under way or when nothing is left. Resolves to
+   * whether a page came in (false after a failed load, which the button then offers to retry).
+   */
+  loadNext(): Promise<boolean>;
   done(): boolean;
 }
 
@@ -34,8 +37,8 @@ export function listLoader<
   let cursor = list.dataset.nextCursor ?? '';
   let loading = false;
 
-  async function loadNext(): Promise<void> {
-    if (loading || cursor === '') return;
+  async function loadNext(): Promise<boolean> {
+    if (loading || cursor === '') return false;
     loading = true;
     button.disabled = true;
     try {
@@ -49,9 +52,11 @@ export function listLoader<
       button.textContent = LOAD_MORE;
       button.classList.replace('btn-outline-danger', 'btn-outline-primary');
       button.hidden = cursor === '';
+      return true;
     } catch {
       button.textContent = RETRY;
       button.classList.replace('btn-outline-primary', 'btn-outline-danger');
+      return false;
     } finally {
       loading = false;
       button.disabled = false;
