@@ -102,6 +102,8 @@ describe('caching for a CDN', () => {
       expect(again.statusCode, url).toBe(304);
       expect(again.body, url).toBe('');
       expect(again.headers.etag).toBe(first.headers.etag);
+      // RFC 9110 section 8.6: a 304 carries no Content-Length unless it is the full answer's.
+      expect(again.headers['content-length'], url).toBeUndefined();
     }
   });
 
@@ -190,6 +192,36 @@ describe('caching for a CDN', () => {
     expect(again.statusCode).toBe(304);
   });
 
+  it('revalidates a private read by the hash of its body, tag by tag, and only for GET and HEAD', async () => {
+    const me = { url: '/api/users/me', headers: author.headers };
+    const first = await t.app.inject(me);
+    expect(first.statusCode).toBe(200);
+    const tag = String(first.headers.etag);
+    expect(tag).toMatch(/^"[^"]+"$/);
+    expect(first.headers['cache-control']).toBeUndefined();
+
+    for (const ifNoneMatch of [tag, `"elsewhere", ${tag}`, `W/${tag}`, '*']) {
+      const again = await t.app.inject({ ...me, headers: { ...me.headers, 'if-none-match': ifNoneMatch } });
+      expect(again.statusCode, ifNoneMatch).toBe(304);
+      expect(again.body, ifNoneMatch).toBe('');
+      expect(again.headers['content-length'], ifNoneMatch).toBeUndefined();
+      expect(again.headers.etag, ifNoneMatch).toBe(tag);
+    }
+    const other = await t.app.inject({ ...me, headers: { ...me.headers, 'if-none-match': '"elsewhere"' } });
+    expect(other.statusCode).toBe(200);
+    expect(other.json()).toEqual(first.json());
+
+    // A write is not a conditional GET: it is made and answered, whatever If-None-Match says.
+    const renamed = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${author.id}`,
+      headers: { ...author.headers, 'if-none-match': '*' },
+      payload: { username: 'renamed_author' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ username: 'renamed_author' });
+  });
+
   it('links fingerprinted assets, cached for good, and revalidates plain ones', async () => {
     const html = (await t.app.inject('/')).body;
     const css = /href="(\/static\/css\/site\.css\?v=[\w-]+)"/.exec(html)?.[1];
@@ -199,5 +231,12 @@ describe('caching for a CDN', () => {
     expect(fingerprinted.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const plain = await t.app.inject('/static/css/site.css');
     expect(plain.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+    const revalidated = await t.app.inject({
+      url: '/static/css/site.css',
+      headers: { 'if-none-match': String(plain.headers.etag) },
+    });
+    expect(revalidated.statusCode).toBe(304);
+    expect(revalidated.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+    expect(revalidated.headers['content-length']).toBeUndefined();
   });
 });

@@ -1,4 +1,3 @@
-import etag from '@fastify/etag';
 import sensible from '@fastify/sensible';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -129,8 +128,6 @@ export default fp(
     if (config.rateLimits) await app.register(rateLimits, { redis });
     await app.register(access);
     await app.register(pageCache, { counters: app.counters });
-    // API reads carry an ETag of their body, so clients and caches can revalidate with If-None-Match.
-    await app.register(etag);
     await app.register(health);
   },
   { name: 'platform' },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import etag from '@fastify/etag';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
@@ -69,9 +70,10 @@ interface RenderedPage {
 }
 
 /**
- * ETags and the render cache for the routes that ask for them (`config: { pageCache }`). The ETag is
- * made of the build and the content version, a counter that triggers bump in the same transaction as
- * every change to a table declared `shownOnPages` (platform/database/derived.ts). A strong ETag
+ * Conditional GETs. For the routes that ask for it (`config: { pageCache }`), ETags and the render
+ * cache: the ETag is made of the build and the content version, a counter that triggers bump in the
+ * same transaction as every change to a table declared `shownOnPages` (platform/database/derived.ts),
+ * so it is known before the route runs. Every other answer gets an ETag of its body. A strong ETag
  * promises the same bytes for the same tag, so what a `rendered` route sent is kept under it: the
  * version is read before the route's own queries, so a kept page is never older than its tag.
  */
@@ -129,6 +131,25 @@ export default fp(
         if (!cache.has(key)) cache.set(key, { type: String(reply.getHeader('content-type')), body: payload });
       }
       return payload;
+    });
+
+    // Every other answer's ETag is a hash of its body, so that clients can revalidate it too. Its
+    // plugin's own 304 sends an empty body that Fastify gives a `Content-Length: 0` (RFC 9110, section
+    // 8.6: not on a 304), answers other methods too and compares If-None-Match whole rather than tag by
+    // tag; the 304 is answered here instead, with no body at all.
+    await app.register(etag, { replyWith304: false });
+    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      const tag = reply.getHeader('etag');
+      if (
+        reply.statusCode !== 200 ||
+        (request.method !== 'GET' && request.method !== 'HEAD') ||
+        typeof tag !== 'string' ||
+        !matches(request.headers['if-none-match'], tag)
+      ) {
+        return payload;
+      }
+      reply.code(304);
+      return null;
     });
   },
   { name: 'page-cache' },

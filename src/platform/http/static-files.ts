@@ -35,7 +35,9 @@ export default fp(
     }
 
     app.addHook('onSend', async (request, reply) => {
-      if (reply.statusCode !== 200 || !request.url.startsWith('/static/')) return;
+      // A 304 carries the Cache-Control the 200 would have (RFC 9110, section 15.4.5).
+      if ((reply.statusCode !== 200 && reply.statusCode !== 304) || !request.url.startsWith('/static/'))
+        return;
       const fingerprinted = /[?&]v=/.test(request.url) || request.url.startsWith('/static/js/chunks/');
       reply.header('cache-control', fingerprinted ? FOREVER : 'public, max-age=0, must-revalidate');
     });
