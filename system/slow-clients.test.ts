@@ -287,6 +287,8 @@ describe('slow and greedy clients', () => {
     for (const { client } of stalled) client.socket.destroy();
     const stopped = await app?.stop();
     console.log(`[slow] app stopped: ${JSON.stringify(stopped)}`);
+    // A non-zero exit is a crash or a stop that overran its grace period: its log says which.
+    if (stopped && stopped.code !== 0) console.log(`[slow] the app's log:\n${app.output().slice(-20_000)}`);
     await database?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
