@@ -136,12 +136,14 @@ export default fp(
     // Every other answer's ETag is a hash of its body, so that clients can revalidate it too. Its
     // plugin's own 304 sends an empty body that Fastify gives a `Content-Length: 0` (RFC 9110, section
     // 8.6: not on a 304), answers other methods too and compares If-None-Match whole rather than tag by
-    // tag; the 304 is answered here instead, with no body at all.
+    // tag; the 304 is answered here instead, with no body at all. Streams (static files) are left to
+    // their own plugin, which compares the tags before it opens the file.
     await app.register(etag, { replyWith304: false });
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const tag = reply.getHeader('etag');
       if (
         reply.statusCode !== 200 ||
+        (typeof payload !== 'string' && !Buffer.isBuffer(payload)) ||
         (request.method !== 'GET' && request.method !== 'HEAD') ||
         typeof tag !== 'string' ||
         !matches(request.headers['if-none-match'], tag)
