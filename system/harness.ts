@@ -372,7 +372,8 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// A private PostgreSQL cluster, to stop and start without disturbing the machine's server
+// The server's sockets as the kernel sees them, and counting (the private PostgreSQL cluster is in
+// test/support/postgres-cluster.ts, re-exported above)
 
 // The states of include/net/tcp_states.h, as /proc/net/tcp numbers them and `ss` names them.
 const TCP_STATES: Record<string, string> = {
