@@ -870,7 +870,8 @@ function targets(results) {
     );
   }
   if (results.seeding?.large?.post_search !== undefined) {
-    add('Seeding: search rows with the GIN index', results.seeding.large.post_search / 1000, 0, 'info', 's');
+    const { post_search: rows, post_search_indexes: indexes = 0 } = results.seeding.large;
+    add('Seeding: search rows and their indexes (GIN among them)', (rows + indexes) / 1000, 0, 'info', 's');
   }
   if (s['personal-feed']) {
     const c = s['personal-feed'];
