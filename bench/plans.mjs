@@ -69,13 +69,14 @@ function walk(node, visit) {
  * whose overhead would swamp the deep walks); summarizes the nodes and the execution time.
  */
 export async function explainHotQueries(url, params) {
-  const [{ openDatabase }] = await Promise.all([dist('platform/database/database.js')]);
+  const [{ openDatabase, plannerOptions }] = await Promise.all([dist('platform/database/database.js')]);
   const quiet = { info: () => {}, warn: () => {}, error: () => {} };
   const connection = await openDatabase(
     { kind: 'postgres', url, poolMax: 1, migrateOnStart: false, replicaUrls: [], namedStatements: true },
     quiet,
   );
-  const client = new pg.Client({ connectionString: url });
+  // Explained with the app's own planner settings, as its sessions plan them.
+  const client = new pg.Client({ connectionString: url, options: plannerOptions });
   await client.connect();
   try {
     const { rows } = await client.query(

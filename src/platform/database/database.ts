@@ -56,6 +56,23 @@ async function answersWithin(ms: number, query: Promise<unknown>): Promise<void>
   }
 }
 
+/**
+ * Planner settings of the app's sessions. A random page read is costed as a sequential one, nearly:
+ * the working set of a blog's database lives in memory or on SSD, where that is so, and PostgreSQL's
+ * default of 4 (for disks) misleads it on tables written in date order. There it costs walking the
+ * newest-first index of the search rows as if it read one page per dozen rows, and chose that walk for
+ * a word in 1% of a million posts: 100,000 rows read, 150-250 ms, where the GIN index reads the 10,000
+ * matches in 40 ms (bench/README.md). Sent when each session starts; a pooler in transaction mode
+ * (DATABASE_PREPARED_STATEMENTS=false) refuses startup options, so there set it on the role instead
+ * (ALTER ROLE ... SET random_page_cost = 1.1; README, "Deploying").
+ */
+export const PLANNER_SETTINGS = { random_page_cost: '1.1' } as const;
+
+const plannerSettings = Object.entries(PLANNER_SETTINGS);
+
+/** PLANNER_SETTINGS as a session's startup `options`. */
+export const plannerOptions = plannerSettings.map(([name, value]) => `-c ${name}=${value}`).join(' ');
+
 // Any constant works as long as every instance of the app uses the same one.
 const MIGRATION_LOCK_KEY = 7_283_612_001;
 
@@ -79,6 +96,7 @@ async function openPglite(
     dataDir: config.dataDir ?? 'memory://',
     ...(config.startFrom && { loadDataDir: config.startFrom }),
   });
+  for (const [name, value] of plannerSettings) await client.query(`SET ${name} = ${value}`);
   const db = drizzlePglite({ client }) as unknown as Database;
   if (config.migrateOnStart) {
     // One process owns an embedded database, so there is nobody to take a lock against.
@@ -101,10 +119,11 @@ async function openPostgres(
 ): Promise<DatabaseConnection> {
   if (config.migrateOnStart) await migratePostgres(config.url);
   log.info('database migrations are up to date');
-  const pool = openPool(config.url, config.poolMax, 5_000, log);
+  const options = config.namedStatements ? plannerOptions : undefined;
+  const pool = openPool(config.url, config.poolMax, 5_000, options, log);
   const db = drizzlePg({ client: pool }) as unknown as Database;
   // A replica that is away must cost a read little before it falls back to the primary.
-  const replicaPools = config.replicaUrls.map((url) => openPool(url, config.poolMax, 1_000, log));
+  const replicaPools = config.replicaUrls.map((url) => openPool(url, config.poolMax, 1_000, options, log));
   const replicas = replicaPools.map((replica) => drizzlePg({ client: replica }) as unknown as Database);
   return {
     db,
@@ -119,10 +138,17 @@ async function openPostgres(
   };
 }
 
-function openPool(url: string, max: number, connectionTimeoutMillis: number, log: Logger): pg.Pool {
+function openPool(
+  url: string,
+  max: number,
+  connectionTimeoutMillis: number,
+  options: string | undefined,
+  log: Logger,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    ...(options && { options }),
     // A request must fail fast rather than hang while the server is away.
     connectionTimeoutMillis,
     idleTimeoutMillis: 30_000,
