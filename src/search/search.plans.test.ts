@@ -68,10 +68,9 @@ describe('plan of the search statement', () => {
   });
 
   it('a word in 1% of the posts is found through the GIN index, not by walking the newest index', async () => {
-    // 180 matches for a cap of 8: at this size, where a million posts with the cap of 1,000 have the
-    // walk and the GIN index at the same cost with PostgreSQL's default random_page_cost, so that on
-    // a table written in date order the walk (a hundred rows read for each match) looks the cheaper
-    // (PLANNER_SETTINGS, database.ts).
+    // 180 matches for a cap of 8 put this table where a million posts with the cap of 1,000 are: with
+    // PostgreSQL's default random_page_cost, walking the newest index (rows in date order, a hundred
+    // read for each match) is priced below the GIN index (PLANNER_SETTINGS, database.ts).
     const cap = 8;
     const capped = new SearchRepository(t.app.database, cap);
     const plan = await planOf(t.app.database.db, capped.statements.primary.search, {

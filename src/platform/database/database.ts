@@ -57,14 +57,14 @@ async function answersWithin(ms: number, query: Promise<unknown>): Promise<void>
 }
 
 /**
- * Planner settings of the app's sessions. A random page read is costed as a sequential one, nearly:
- * the working set of a blog's database lives in memory or on SSD, where that is so, and PostgreSQL's
- * default of 4 (for disks) misleads it on tables written in date order. There it costs walking the
- * newest-first index of the search rows as if it read one page per dozen rows, and chose that walk for
- * a word in 1% of a million posts: 100,000 rows read, 150-250 ms, where the GIN index reads the 10,000
- * matches in 40 ms (bench/README.md). Sent when each session starts; a pooler in transaction mode
- * (DATABASE_PREPARED_STATEMENTS=false) refuses startup options, so there set it on the role instead
- * (ALTER ROLE ... SET random_page_cost = 1.1; README, "Deploying").
+ * Planner settings of the app's sessions. A random page read is priced nearly as a sequential one: a
+ * blog's working set lives in memory or on SSD, where that is so, and PostgreSQL's default of 4 is for
+ * disks. With 4, on search rows written in date order, walking the newest-first index (its heap read
+ * in order) looked as cheap as reading a word's matches through the GIN index (scattered reads), and
+ * the planner walked for a word in 1% of a million posts: 100,000 rows read, 150-340 ms, where the GIN
+ * index reads its 10,000 matches in about 40 ms (bench/README.md). Sent when each session starts; a
+ * pooler in transaction mode (DATABASE_PREPARED_STATEMENTS=false) refuses startup options, so there
+ * it is set on the role (README, Operations, "Planner setting").
  */
 export const PLANNER_SETTINGS = { random_page_cost: '1.1' } as const;
 
