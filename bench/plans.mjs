@@ -72,7 +72,15 @@ export async function explainHotQueries(url, params) {
   const [{ openDatabase, plannerOptions }] = await Promise.all([dist('platform/database/database.js')]);
   const quiet = { info: () => {}, warn: () => {}, error: () => {} };
   const connection = await openDatabase(
-    { kind: 'postgres', url, poolMax: 1, migrateOnStart: false, replicaUrls: [], namedStatements: true },
+    {
+      kind: 'postgres',
+      url,
+      poolMax: 1,
+      migrateOnStart: false,
+      replicaUrls: [],
+      namedStatements: true,
+      startupOptions: plannerOptions,
+    },
     quiet,
   );
   // Explained with the app's own planner settings, as its sessions plan them.

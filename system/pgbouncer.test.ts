@@ -1,5 +1,6 @@
 // The app behind PgBouncer in transaction pooling mode (Debian's 1.18, which knows nothing of named
-// prepared statements): with DATABASE_PREPARED_STATEMENTS=false the API's main journeys run through it,
+// prepared statements, and refuses startup options: DATABASE_PLANNER_SETTINGS=false): with
+// DATABASE_PREPARED_STATEMENTS=false the API's main journeys run through it,
 // many at once, without a server error. The control: with named statements (the default) the same
 // reads through the pooler fail, which is why the setting exists. Migrations run on the server itself,
 // as the README says (their advisory lock is held for a session, which transaction pooling does not keep).
@@ -149,7 +150,10 @@ describe('behind PgBouncer in transaction pooling mode', () => {
   });
 
   it('runs the main journeys, 12 users at once, with unnamed statements and no server error', async () => {
-    const { app, dataDir } = await appThroughPooler({ DATABASE_PREPARED_STATEMENTS: 'false' });
+    const { app, dataDir } = await appThroughPooler({
+      DATABASE_PREPARED_STATEMENTS: 'false',
+      DATABASE_PLANNER_SETTINGS: 'false',
+    });
     const runs = await Promise.all(Array.from({ length: 12 }, (_, n) => journey(app, dataDir, n)));
     const statuses = runs.flat();
     console.log(`[bouncer] ${statuses.length} requests: ${JSON.stringify(countBy(statuses))}`);
@@ -163,7 +167,7 @@ describe('behind PgBouncer in transaction pooling mode', () => {
   });
 
   it('fails with named statements, the default, which is what the setting is for', async () => {
-    const { app } = await appThroughPooler({});
+    const { app } = await appThroughPooler({ DATABASE_PLANNER_SETTINGS: 'false' });
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         call(app.base, 'GET', i % 2 ? '/api/posts?limit=3' : '/api/users?limit=5'),

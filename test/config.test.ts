@@ -131,6 +131,21 @@ describe('DATABASE_URL', () => {
   });
 });
 
+describe('DATABASE_PLANNER_SETTINGS', () => {
+  const url = 'postgres://blog@primary/blog';
+  it('sends the planner settings as startup options, after those of PGOPTIONS, unless turned off', () => {
+    expect(loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url }).database).toMatchObject({
+      startupOptions: '-c random_page_cost=1.1',
+    });
+    expect(
+      loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url, PGOPTIONS: '-c statement_timeout=5s' }).database,
+    ).toMatchObject({ startupOptions: '-c statement_timeout=5s -c random_page_cost=1.1' });
+    expect(
+      loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url, DATABASE_PLANNER_SETTINGS: 'false' }).database,
+    ).toMatchObject({ startupOptions: undefined });
+  });
+});
+
 describe('production', () => {
   const production = {
     NODE_ENV: 'production',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { plannerOptions } from './database/planner.js';
 
 /**
  * Settings, read from the environment once at start. Nothing else in the code reads `process.env`.
@@ -48,6 +49,8 @@ export type DatabaseConfig =
       replicaUrls: string[];
       /** Off behind a pooler in transaction mode (PgBouncer before 1.21): statements stay unnamed. */
       namedStatements: boolean;
+      /** Sent when each session starts (database/planner.ts); undefined behind a pooler that refuses them. */
+      startupOptions: string | undefined;
     }
   | {
       kind: 'pglite';
@@ -262,6 +265,10 @@ function readDatabase(read: ReturnType<typeof reader>, dataDir: string): Databas
     migrateOnStart,
     replicaUrls: read.urlList('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
     namedStatements: read.boolean('DATABASE_PREPARED_STATEMENTS', true),
+    // node-postgres sends PGOPTIONS only when it is given no options of its own: keep them too.
+    startupOptions: read.boolean('DATABASE_PLANNER_SETTINGS', true)
+      ? [read.string('PGOPTIONS'), plannerOptions].filter(Boolean).join(' ')
+      : undefined,
   };
 }
 

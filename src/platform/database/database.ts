@@ -5,6 +5,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { projectPath } from '../paths.js';
+import { plannerSettings } from './planner.js';
 import { ReadRouter } from './read-routing.js';
 import type { Database } from './types.js';
 
@@ -56,22 +57,7 @@ async function answersWithin(ms: number, query: Promise<unknown>): Promise<void>
   }
 }
 
-/**
- * Planner settings of the app's sessions. A random page read is priced nearly as a sequential one: a
- * blog's working set lives in memory or on SSD, where that is so, and PostgreSQL's default of 4 is for
- * disks. With 4, on search rows written in date order, walking the newest-first index (its heap read
- * in order) looked as cheap as reading a word's matches through the GIN index (scattered reads), and
- * the planner walked for a word in 1% of a million posts: 100,000 rows read, 150-340 ms, where the GIN
- * index reads its 10,000 matches in about 40 ms (bench/README.md). Sent when each session starts; a
- * pooler in transaction mode (DATABASE_PREPARED_STATEMENTS=false) refuses startup options, so there
- * it is set on the role (README, Operations, "Planner setting").
- */
-export const PLANNER_SETTINGS = { random_page_cost: '1.1' } as const;
-
-const plannerSettings = Object.entries(PLANNER_SETTINGS);
-
-/** PLANNER_SETTINGS as a session's startup `options`. */
-export const plannerOptions = plannerSettings.map(([name, value]) => `-c ${name}=${value}`).join(' ');
+export { plannerOptions } from './planner.js';
 
 // Any constant works as long as every instance of the app uses the same one.
 const MIGRATION_LOCK_KEY = 7_283_612_001;
@@ -119,8 +105,9 @@ async function openPostgres(
 ): Promise<DatabaseConnection> {
   if (config.migrateOnStart) await migratePostgres(config.url);
   log.info('database migrations are up to date');
-  const options = config.namedStatements ? plannerOptions : undefined;
+  const options = config.startupOptions;
   const pool = openPool(config.url, config.poolMax, 5_000, options, log);
+  await warnOnPlannerSettings(pool, log);
   const db = drizzlePg({ client: pool }) as unknown as Database;
   // A replica that is away must cost a read little before it falls back to the primary.
   const replicaPools = config.replicaUrls.map((url) => openPool(url, config.poolMax, 1_000, options, log));
@@ -136,6 +123,35 @@ async function openPostgres(
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
+}
+
+/**
+ * Says so at start when the sessions do not plan as the app expects: startup options turned off
+ * behind a pooler without the role's setting, replaced by an `options` parameter in DATABASE_URL, or
+ * refused. Never fatal: the database may be away at start, which /health reports.
+ */
+async function warnOnPlannerSettings(pool: pg.Pool, log: Logger): Promise<void> {
+  const hint = 'README, Operations, "Planner setting"';
+  try {
+    for (const [name, value] of plannerSettings) {
+      const { rows } = await pool.query<Record<string, string>>(`SHOW ${name}`);
+      const actual = rows[0]?.[name];
+      if (actual !== value) {
+        log.warn(
+          { setting: name, expected: value, actual },
+          `the database sessions plan with ${name} = ${actual}: searches for common words may read far more rows (${hint})`,
+        );
+      }
+    }
+  } catch (error) {
+    const refused = /startup parameter/i.test((error as Error).message);
+    log.warn(
+      { err: error },
+      refused
+        ? `the database refused the sessions' startup options: behind such a pooler set DATABASE_PLANNER_SETTINGS=false (${hint})`
+        : 'the planner settings could not be checked at start',
+    );
+  }
 }
 
 function openPool(
