@@ -223,7 +223,16 @@ export async function seedDatabase(
         articles?.html ?? [],
       ],
     );
-    if (countsFirst) await client.query('DROP TABLE comment_counts');
+    if (countsFirst) {
+      await client.query('DROP TABLE comment_counts');
+      // The counts were joined on the series' number: each post's id must be it.
+      const { rows } = await client.query('SELECT min(id) AS first, max(id) AS last FROM posts');
+      if (Number(rows[0].first) !== 1 || Number(rows[0].last) !== posts) {
+        throw new Error(
+          `post ids ${rows[0].first}-${rows[0].last} are not 1-${posts}: the comment counts are off`,
+        );
+      }
+    }
     if (method !== 'bulk' && comments > 0) await insertComments();
     if (method === 'bulk') {
       await client.query('SET session_replication_role = origin');
@@ -301,11 +310,15 @@ async function seedDiscovery(client, step) {
   );
   // A bulk load builds its secondary indexes once at the end rather than entry by entry (PostgreSQL's
   // "Populating a Database"). The unique index stays, for ON CONFLICT.
+  // In one transaction, so that a failed load never leaves a reused database without its indexes.
+  await client.query('BEGIN');
   const { rows: indexes } = await client.query(
-    `SELECT indexname, indexdef FROM pg_indexes
-      WHERE schemaname = current_schema() AND tablename = 'post_search' AND indexdef NOT LIKE 'CREATE UNIQUE%'`,
+    `SELECT index.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index AS i JOIN pg_class AS index ON index.oid = i.indexrelid
+      WHERE i.indrelid = 'post_search'::regclass AND NOT i.indisunique
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = i.indexrelid)`,
   );
-  for (const { indexname } of indexes) await client.query(`DROP INDEX "${indexname}"`);
+  for (const { name } of indexes) await client.query(`DROP INDEX ${client.escapeIdentifier(name)}`);
   await step(
     client,
     'post_search',
@@ -317,9 +330,9 @@ async function seedDiscovery(client, step) {
      FROM posts AS p
      ON CONFLICT (post_id) DO NOTHING`,
   );
-  await client.query(`SET maintenance_work_mem = '1GB'`);
-  await step(client, 'post_search_indexes', indexes.map(({ indexdef }) => indexdef).join(';\n'));
-  await client.query('RESET maintenance_work_mem');
+  await client.query(`SET LOCAL maintenance_work_mem = '1GB'`);
+  await step(client, 'post_search_indexes', indexes.map(({ definition }) => definition).join(';\n'));
+  await client.query('COMMIT');
 }
 
 /** Reader ids and how many authors each follows: the most prolific authors first (ids 1, 2, ...). */
