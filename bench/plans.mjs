@@ -69,7 +69,10 @@ function walk(node, visit) {
  * whose overhead would swamp the deep walks); summarizes the nodes and the execution time.
  */
 export async function explainHotQueries(url, params) {
-  const [{ openDatabase, plannerOptions }] = await Promise.all([dist('platform/database/database.js')]);
+  const [{ openDatabase }, { plannerOptions }] = await Promise.all([
+    dist('platform/database/database.js'),
+    dist('platform/database/planner.js'),
+  ]);
   const quiet = { info: () => {}, warn: () => {}, error: () => {} };
   const connection = await openDatabase(
     {

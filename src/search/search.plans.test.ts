@@ -69,9 +69,8 @@ describe('plan of the search statement', () => {
 
   it('a word in 1% of the posts is found through the GIN index, not by walking the newest index', async () => {
     // 200 matches (the planner expects 180) for a cap of 8 put this table where a million posts with
-    // the cap of 1,000 are: with
-    // PostgreSQL's default random_page_cost, walking the newest index (rows in date order, a hundred
-    // read for each match) is priced below the GIN index (PLANNER_SETTINGS, database.ts).
+    // the cap of 1,000 are: with PostgreSQL's default random_page_cost, walking the newest index (rows
+    // in date order, a hundred read for each match) is priced below the GIN index (database/planner.ts).
     const cap = 8;
     const capped = new SearchRepository(t.app.database, cap);
     const plan = await planOf(t.app.database.db, capped.statements.primary.search, {

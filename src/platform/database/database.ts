@@ -57,8 +57,6 @@ async function answersWithin(ms: number, query: Promise<unknown>): Promise<void>
   }
 }
 
-export { plannerOptions } from './planner.js';
-
 // Any constant works as long as every instance of the app uses the same one.
 const MIGRATION_LOCK_KEY = 7_283_612_001;
 
@@ -105,12 +103,13 @@ async function openPostgres(
 ): Promise<DatabaseConnection> {
   if (config.migrateOnStart) await migratePostgres(config.url);
   log.info('database migrations are up to date');
-  const options = config.startupOptions;
-  const pool = openPool(config.url, config.poolMax, 5_000, options, log);
+  const pool = openPool(config.url, config.poolMax, 5_000, config.startupOptions, log);
   await warnOnPlannerSettings(pool, log);
   const db = drizzlePg({ client: pool }) as unknown as Database;
   // A replica that is away must cost a read little before it falls back to the primary.
-  const replicaPools = config.replicaUrls.map((url) => openPool(url, config.poolMax, 1_000, options, log));
+  const replicaPools = config.replicaUrls.map((url) =>
+    openPool(url, config.poolMax, 1_000, config.startupOptions, log),
+  );
   const replicas = replicaPools.map((replica) => drizzlePg({ client: replica }) as unknown as Database);
   return {
     db,
